@@ -1,0 +1,93 @@
+# Two commands matter: `make run` and `make test`. Everything else is a building block.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export API_PORT ?= 8000
+export ACTIONS_PORT ?= 5055
+export RASA_PORT ?= 5005
+export SUPPORT_API_URL ?= http://localhost:$(API_PORT)
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PYTHON311 ?= python3.11
+# Rasa 3.6 needs Python 3.10: a working python3.10 on PATH, else pyenv's 3.10.
+PYTHON310 ?= $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo python3.10; \
+	elif command -v pyenv >/dev/null 2>&1 && [ -x "$$(pyenv prefix 3.10 2>/dev/null)/bin/python3.10" ]; then \
+	echo "$$(pyenv prefix 3.10)/bin/python3.10"; fi)
+
+VENV := .venv
+BOT_VENV := .venv-bot
+INDEX := var/index/manifest.json
+MODEL := bot/models/support.tar.gz
+ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
+INDEX_CODE := $(wildcard knowledge/*.py search/*.py)
+BOT_DATA := bot/config.yml bot/domain.yml $(wildcard bot/data/*.yml bot/components/*.py)
+
+.PHONY: help run test index train lint typecheck unit bot-test clean
+
+help:
+	@echo "make run    set up, build what is stale, start API + Rasa + actions, print the chat URL"
+	@echo "make test   set up and run every test (lint, types, unit, Rasa, end-to-end)"
+	@echo "make index  build the search index if the articles changed"
+	@echo "make train  train the Rasa model if its data changed"
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Python 3.11 environment ($(VENV))"
+	@test -x $(VENV)/bin/python || $(PYTHON311) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(BOT_VENV)/.installed: bot/requirements.txt
+	@echo "==> Python 3.10 environment for Rasa ($(BOT_VENV))"
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 not found: install it (e.g. 'pyenv install 3.10') or set PYTHON310=/path/to/python3.10"; exit 1; fi
+	@test -x $(BOT_VENV)/bin/python || $(PYTHON310) -m venv $(BOT_VENV)
+	$(BOT_VENV)/bin/pip install --quiet --upgrade "pip<25"
+	$(BOT_VENV)/bin/pip install --quiet -r bot/requirements.txt
+	@touch $@
+
+$(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
+	@echo "==> Search index"
+	$(VENV)/bin/python -m search build
+	@touch $@
+
+$(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
+	@echo "==> Rasa model"
+	cd bot && ../$(BOT_VENV)/bin/rasa train --fixed-model-name support --out models
+	@touch $@
+
+index: $(INDEX)
+train: $(MODEL)
+
+run: $(INDEX) $(MODEL)
+	@echo
+	@echo "  Chat page:      http://localhost:$(API_PORT)/"
+	@echo "  Rasa REST:      POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "  API docs:       http://localhost:$(API_PORT)/docs"
+	@echo "  Ctrl-C stops every service."
+	@echo
+	$(VENV)/bin/honcho start -f Procfile
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed $(BOT_VENV)/.installed
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components
+
+unit: $(VENV)/.installed $(MODEL)
+	$(VENV)/bin/pytest
+
+bot-test: $(MODEL)
+	cd bot && ../$(BOT_VENV)/bin/pytest -q tests
+	cd bot && ../$(BOT_VENV)/bin/rasa data validate --quiet
+	cd bot && ../$(BOT_VENV)/bin/rasa test core --stories tests/test_stories.yml \
+		--model models/support.tar.gz --out ../var/rasa-results --fail-on-prediction-errors
+
+test: lint typecheck bot-test unit
+
+clean:
+	rm -rf var bot/models bot/.rasa

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import EngineDep
+from api.schemas import SearchParams, SearchResponse, SearchResult
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> SearchResponse:
+    """Best knowledge-base section per article for a question, best first."""
+    outcome = engine.search(params.q, k=params.k, lang=params.lang, product=params.product)
+    results = []
+    for hit in outcome.hits:
+        passage = hit.passage
+        section = engine.articles[passage.article_id].section(passage.section_id)
+        results.append(
+            SearchResult(
+                article_id=passage.article_id,
+                title=passage.title,
+                section_id=passage.section_id,
+                section=passage.section,
+                url=passage.url,
+                lang=passage.lang,
+                product=passage.product,
+                module=passage.module,
+                text=section.text if section else passage.text,
+                score=round(hit.score, 4),
+            )
+        )
+    return SearchResponse(
+        query=outcome.query, query_lang=outcome.query_lang, confident=outcome.confident, results=results
+    )

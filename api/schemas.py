@@ -1,0 +1,75 @@
+"""Typed request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+Language = Literal["pt-BR", "es", "en"]
+
+
+class SearchParams(BaseModel):
+    """Query string of ``GET /api/v1/search``."""
+
+    q: str = Field(description="The customer's question, 1 to 1000 characters.")
+    k: int = Field(5, ge=1, le=50, description="How many results (one per article).")
+    lang: Language | None = Field(None, description="Only articles in this language.")
+    product: str | None = Field(None, description="Only articles of this product.")
+
+    @field_validator("q")
+    @classmethod
+    def question_is_meaningful(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("must not be empty or only whitespace")
+        if len(stripped) > 1000:
+            raise ValueError("must be at most 1000 characters")
+        return stripped
+
+
+class SearchResult(BaseModel):
+    article_id: str
+    title: str
+    section_id: str
+    section: str
+    url: str
+    lang: str
+    product: str
+    module: str
+    text: str = Field(description="Full text of the matched section (Markdown).")
+    score: float
+
+
+class SearchResponse(BaseModel):
+    query: str
+    query_lang: str | None = Field(description="Detected language of the question, if clear.")
+    confident: bool = Field(description="Whether the first result is good enough to answer with.")
+    results: list[SearchResult]
+
+
+class SectionOut(BaseModel):
+    id: str
+    heading: str
+    text: str
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str
+    lang: str
+    product: str
+    module: str
+    url: str
+    tags: list[str]
+    updated: date | None
+    sections: list[SectionOut]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    articles: int
+    passages: int
+    embedding_model: str
+    index_built_at: str

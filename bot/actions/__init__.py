@@ -1,0 +1,1 @@
+"""Custom actions: thin adapters between the dialog and the support API."""

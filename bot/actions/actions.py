@@ -1,0 +1,108 @@
+"""Custom actions. Business rules live in the API; these only call it and phrase the reply."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import answer_kwargs, api_language, open_article_button, remembered
+from actions.api_client import SupportApi, SupportApiError
+
+log = logging.getLogger(__name__)
+RESULTS_SHOWN = 3
+
+
+class ActionSearchKnowledge(Action):
+    """Answer the user's message with the best knowledge-base section, or say nothing reliable was found."""
+
+    def name(self) -> Text:
+        return "action_search_knowledge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        question = (tracker.latest_message.get("text") or "").strip()
+        api = SupportApi()
+        try:
+            found = await self._search(api, question, api_language(tracker.get_slot("language")))
+        except SupportApiError as exc:
+            log.error("knowledge search failed: %s", exc)
+            dispatcher.utter_message(response="utter_kb_unavailable")
+            return []
+        if not found or not found["confident"] or not found["results"]:
+            dispatcher.utter_message(response="utter_kb_not_found")
+            return [SlotSet("kb_results", [])]
+        best, others = found["results"][0], found["results"][1:]
+        dispatcher.utter_message(
+            response="utter_kb_answer",
+            **answer_kwargs(best["title"], best["section"], best["text"], best["url"]),
+        )
+        if others:
+            dispatcher.utter_message(
+                response="utter_kb_more", buttons=[open_article_button(r) for r in others]
+            )
+        dispatcher.utter_message(response="utter_ask_solved")
+        return [SlotSet("kb_results", remembered(others))]
+
+    @staticmethod
+    async def _search(api: SupportApi, question: str, lang: Optional[str]) -> Optional[Dict[str, Any]]:
+        """Prefer articles in the user's language; fall back to every language."""
+        if not question:
+            return None
+        found = await api.search(question, k=RESULTS_SHOWN, lang=lang)
+        if lang is not None and not found["confident"]:
+            found = await api.search(question, k=RESULTS_SHOWN)
+        return found
+
+
+class ActionShowArticle(Action):
+    """Show the section a quick-reply button points at."""
+
+    def name(self) -> Text:
+        return "action_show_article"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        article_id = next(tracker.get_latest_entity_values("article_id"), None)
+        section_id = next(tracker.get_latest_entity_values("section_id"), None)
+        if not article_id:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        try:
+            article = await SupportApi().article(article_id)
+        except SupportApiError as exc:
+            log.error("article lookup failed: %s", exc)
+            dispatcher.utter_message(response="utter_kb_unavailable")
+            return []
+        sections = article["sections"]
+        section = next((s for s in sections if s["id"] == section_id), sections[0])
+        dispatcher.utter_message(
+            response="utter_kb_answer",
+            **answer_kwargs(article["title"], section["heading"], section["text"], article["url"]),
+        )
+        dispatcher.utter_message(response="utter_ask_solved")
+        remaining = [r for r in tracker.get_slot("kb_results") or [] if r["article_id"] != article_id]
+        return [SlotSet("kb_results", remaining)]
+
+
+class ActionOfferAlternatives(Action):
+    """After "it did not help": offer the other results, then say a ticket can be opened."""
+
+    def name(self) -> Text:
+        return "action_offer_alternatives"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        others = tracker.get_slot("kb_results") or []
+        if others:
+            dispatcher.utter_message(
+                response="utter_kb_alternatives", buttons=[open_article_button(r) for r in others]
+            )
+        dispatcher.utter_message(response="utter_offer_ticket")
+        return []

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real articles, a real index built once per run, the real API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import ROOT, Settings
+from knowledge.markdown import load_folder
+from knowledge.models import Article
+from search.embeddings import SentenceTransformerEmbedder
+from search.engine import SearchEngine
+
+ARTICLES_DIR = ROOT / "knowledge" / "articles"
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def articles() -> list[Article]:
+    return load_folder(ARTICLES_DIR)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def index_dir(
+    tmp_path_factory: pytest.TempPathFactory, articles: list[Article], embedder: SentenceTransformerEmbedder
+) -> Path:
+    path = tmp_path_factory.mktemp("search") / "index"
+    SearchEngine.build(articles, embedder).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(index_dir: Path, embedder: SentenceTransformerEmbedder) -> SearchEngine:
+    from search.store import read_manifest
+
+    manifest = read_manifest(index_dir)
+    assert manifest is not None
+    return SearchEngine.load(index_dir, embedder, manifest)
+
+
+@pytest.fixture(scope="session")
+def api_settings(index_dir: Path) -> Settings:
+    return Settings(index_dir=index_dir, knowledge_dir=ARTICLES_DIR)
+
+
+@pytest.fixture(scope="session")
+def client(api_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(api_settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"the seed pages are expected in {SEEDS_DIR} (shared/ beside the repository)")
+    return SEEDS_DIR
