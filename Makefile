@@ -10,6 +10,10 @@ export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Rasa 3.6's old dependencies print pages of deprecation warnings; keep its logs readable.
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+RASA = PYTHONWARNINGS=ignore ../$(BOT_VENV)/bin/rasa
 
 PYTHON311 ?= python3.11
 # Rasa 3.6 needs Python 3.10: a working python3.10 on PATH, else pyenv's 3.10.
@@ -55,7 +59,7 @@ $(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
 	@echo "==> Rasa model"
-	cd bot && ../$(BOT_VENV)/bin/rasa train --fixed-model-name support --out models
+	cd bot && $(RASA) train --fixed-model-name support --out models
 	@touch $@
 
 index: $(INDEX)
@@ -83,8 +87,8 @@ unit: $(VENV)/.installed $(MODEL)
 
 bot-test: $(MODEL)
 	cd bot && ../$(BOT_VENV)/bin/pytest -q tests
-	cd bot && ../$(BOT_VENV)/bin/rasa data validate --quiet
-	cd bot && ../$(BOT_VENV)/bin/rasa test core --stories tests/test_stories.yml \
+	cd bot && $(RASA) data validate --quiet
+	cd bot && $(RASA) test core --stories tests/test_stories.yml \
 		--model models/support.tar.gz --out ../var/rasa-results --fail-on-prediction-errors
 
 test: lint typecheck bot-test unit

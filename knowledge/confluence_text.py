@@ -48,7 +48,7 @@ MAX_HEADING_LENGTH = 90
 
 
 def clean_lines(text: str) -> list[str]:
-    """Content lines of an export with the chrome removed and repeated lines collapsed."""
+    """Content lines of an export with the chrome and anchor names removed."""
     text = ANCHOR.sub(" ", text.replace("\u00a0", " "))
     lines: list[str] = []
     for raw in text.splitlines():
@@ -57,6 +57,8 @@ def clean_lines(text: str) -> list[str]:
         if not line or BULLET.sub("", line) in CHROME_LINES or line.startswith("Âncora"):
             continue
         if lines and line == lines[-1]:
+            # A name printed twice in a row is an anchor whose macro label was lost.
+            lines.pop()
             continue
         lines.append(line)
     return lines

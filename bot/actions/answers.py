@@ -16,8 +16,11 @@ def api_language(slot_value: Optional[str]) -> Optional[str]:
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """The start of a section, cut at a line or word boundary, with "…" when shortened."""
-    text = text.strip()
+    """The start of a section, cut at a line or word boundary, with "…" when shortened.
+
+    Blank lines are dropped: chat channels would split the message there.
+    """
+    text = "\n".join(line for line in text.strip().splitlines() if line.strip())
     if len(text) <= limit:
         return text
     cut = text[:limit]
