@@ -1,0 +1,1 @@
+"""Tickets: model, priority and SLA rules, lifecycle."""
