@@ -24,18 +24,20 @@ PYTHON310 ?= $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 VENV := .venv
 BOT_VENV := .venv-bot
 INDEX := var/index/manifest.json
+BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard knowledge/*.py search/*.py)
 BOT_DATA := bot/config.yml bot/domain.yml $(wildcard bot/data/*.yml bot/components/*.py)
 
-.PHONY: help run test index train lint typecheck unit bot-test clean
+.PHONY: help run test index train lint typecheck unit bot-test postgres bench clean
 
 help:
 	@echo "make run    set up, build what is stale, start API + Rasa + actions, print the chat URL"
 	@echo "make test   set up and run every test (lint, types, unit, Rasa, end-to-end)"
 	@echo "make index  build the search index if the articles changed"
 	@echo "make train  train the Rasa model if its data changed"
+	@echo "make bench  load and safety check of the ticket API (numbers printed)"
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Python 3.11 environment ($(VENV))"
@@ -62,10 +64,16 @@ $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
 	cd bot && $(RASA) train --fixed-model-name support --out models
 	@touch $@
 
+# The bot's service key for the ticket API, made once; delete the file to issue a new one.
+$(BOT_KEY): $(VENV)/.installed
+	@echo "==> API key for the bot ($(BOT_KEY))"
+	@mkdir -p var
+	@$(VENV)/bin/python -m api keys create bot --replace > $@.tmp && mv $@.tmp $@
+
 index: $(INDEX)
 train: $(MODEL)
 
-run: $(INDEX) $(MODEL)
+run: $(INDEX) $(MODEL) $(BOT_KEY)
 	@echo
 	@echo "  Chat page:      http://localhost:$(API_PORT)/"
 	@echo "  Rasa REST:      POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
@@ -82,7 +90,15 @@ typecheck: $(VENV)/.installed $(BOT_VENV)/.installed
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components
 
-unit: $(VENV)/.installed $(MODEL)
+# The ticket tests also run on a real PostgreSQL server: install Debian's packages when missing.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> Installing PostgreSQL (Debian packages) for the ticket tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "PostgreSQL is not installed and cannot be installed here: ticket tests run on SQLite only"; fi
+
+unit: $(VENV)/.installed $(MODEL) postgres
 	$(VENV)/bin/pytest
 
 bot-test: $(MODEL)
@@ -92,6 +108,9 @@ bot-test: $(MODEL)
 		--model models/support.tar.gz --out ../var/rasa-results --fail-on-prediction-errors
 
 test: lint typecheck bot-test unit
+
+bench: $(VENV)/.installed $(INDEX)
+	$(VENV)/bin/python -m bench.tickets_load
 
 clean:
 	rm -rf var bot/models bot/.rasa

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
 
+from api.auth import Principal, RateLimiter, find_principal
+from api.tickets.service import Rules
 from search.engine import SearchEngine
 
 
@@ -16,4 +21,44 @@ def get_engine(request: Request) -> SearchEngine:
     return engine
 
 
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+def get_now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock.now()
+    return now
+
+
+def get_rules(request: Request) -> Rules:
+    rules: Rules = request.app.state.rules
+    return rules
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    x_api_key: Annotated[str | None, Header(description="Your API key.")] = None,
+) -> Principal:
+    if not x_api_key:
+        raise HTTPException(401, "Missing X-API-Key header; ask your administrator for an API key.")
+    principal = find_principal(session, x_api_key)
+    if principal is None:
+        raise HTTPException(401, "Unknown API key; check the X-API-Key header.")
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.retry_after(principal.key_id)
+    if wait:
+        raise HTTPException(
+            429, f"Too many requests for this API key; retry in {wait} s.", headers={"Retry-After": str(wait)}
+        )
+    return principal
+
+
 EngineDep = Annotated[SearchEngine, Depends(get_engine)]
+NowDep = Annotated[datetime, Depends(get_now)]
+RulesDep = Annotated[Rules, Depends(get_rules)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

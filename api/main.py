@@ -1,17 +1,32 @@
-"""FastAPI application: ``uvicorn api.main:app`` (the index is loaded, or built, at start-up)."""
+"""FastAPI application: ``uvicorn api.main:app``.
+
+At start-up the search index is loaded (or built), the database migrated, and a background
+task closes tickets whose customer deadline passed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
+from api.auth import RateLimiter
+from api.clock import Clock, SystemClock
+from api.db import make_engine, migrate, session_factory
+from api.jobs import run_expiry_forever
 from api.logs import configure_logging
-from api.routers import articles, chat_page, health, search
+from api.routers import articles, chat_page, health, priority, search, tickets
 from api.settings import Settings, get_settings
+from api.tickets.business_calendar import load_calendars
+from api.tickets.priority import load_priority_rules
+from api.tickets.service import Rules
 from knowledge.markdown import load_folder
 from search.embeddings import SentenceTransformerEmbedder
 from search.loader import load_or_build
@@ -19,30 +34,63 @@ from search.loader import load_or_build
 log = logging.getLogger("api")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
+        migrate(settings.database_url)
+        engine = make_engine(settings.database_url)
+        app.state.session_factory = session_factory(engine)
         embedder = SentenceTransformerEmbedder(settings.embedding_model)
         app.state.engine = load_or_build(load_folder(settings.knowledge_dir), embedder, settings.index_dir)
+        jobs = (
+            asyncio.create_task(run_expiry_forever(app, settings.jobs_interval_seconds))
+            if settings.jobs_interval_seconds > 0
+            else None
+        )
         log.info("api ready", extra={"port": settings.api_port})
         yield
+        if jobs:
+            jobs.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
+        engine.dispose()
 
     app = FastAPI(
         title="ERP Support Assistant API",
-        version="0.1.0",
-        description="Knowledge-base search and articles for the support assistant.",
+        version="0.2.0",
+        description="Knowledge-base search, articles and support tickets for the support assistant.",
         lifespan=lifespan,
     )
+    app.state.clock = clock or SystemClock()
+    app.state.rules = Rules(priority=load_priority_rules(), calendars=load_calendars())
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,
         allow_methods=["*"],
         allow_headers=["*"],
     )
-    for router in (health.router, search.router, articles.router, chat_page.router):
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # Never a stack trace in the body: log it under a reference the caller can quote.
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unhandled error", extra={"reference": reference, "path": request.url.path})
+        return JSONResponse(
+            {"detail": f"Internal error; quote reference {reference} to support."}, status_code=500
+        )
+
+    for router in (
+        health.router,
+        search.router,
+        articles.router,
+        tickets.router,
+        priority.router,
+        chat_page.router,
+    ):
         app.include_router(router)
     return app
 

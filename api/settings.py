@@ -25,6 +25,14 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2", description="Packaged model name or a local sentence-transformers folder."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    database_url: str = Field(
+        f"sqlite:///{ROOT / 'var' / 'support.db'}",
+        description="SQLAlchemy URL: SQLite file by default, e.g. postgresql+psycopg://user@host/db.",
+    )
+    rate_limit_per_minute: int = Field(600, description="Requests per minute per API key (0 = no limit).")
+    jobs_interval_seconds: int = Field(
+        300, description="How often the API closes tickets whose customer deadline passed (0 = never)."
+    )
     cors_origin_regex: str = Field(
         r"https?://(localhost|127\.0\.0\.1)(:\d+)?",
         description="Origins allowed to call the API from a browser.",

@@ -58,7 +58,7 @@ class BusinessCalendar:
             raise ValueError(f"{where}: timezone {self.timezone!r} is not an IANA time zone name") from error
         if self.holidays_country not in holidays.list_supported_countries():
             raise ValueError(
-                f"{where}: holidays_country {self.holidays_country!r} is not a country the holidays package knows"
+                f"{where}: holidays_country {self.holidays_country!r} is unknown to the holidays package"
             )
         for weekday, intervals in self.weekly_hours.items():
             if weekday not in range(7):
@@ -148,7 +148,7 @@ class CalendarBook:
     default: str
 
     def __post_init__(self) -> None:
-        """Refuse a rule pointing at a calendar that does not exist, which would fail only for some customers."""
+        """Refuse a rule naming a missing calendar: it would fail only for the customers it covers."""
         if self.default not in self.calendars:
             raise ValueError(f"default {self.default!r} is not one of the calendars {sorted(self.calendars)}")
         for key, rules in (("by_country", self.by_country), ("by_language", self.by_language)):
@@ -208,7 +208,9 @@ def _parse_calendar(name: str, spec: Any) -> BusinessCalendar:
         raise ValueError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
     weekly = spec["weekly_hours"]
     if not isinstance(weekly, dict):
-        raise ValueError(f"{where}: weekly_hours must map weekday names ({', '.join(_WEEKDAY_NAMES)}) to intervals")
+        raise ValueError(
+            f"{where}: weekly_hours must map weekday names ({', '.join(_WEEKDAY_NAMES)}) to intervals"
+        )
     extra = spec.get("extra_holidays", [])
     if not isinstance(extra, list) or not all(type(day) is date for day in extra):
         raise ValueError(f"{where}: extra_holidays must be a list of dates written YYYY-MM-DD")
@@ -217,7 +219,8 @@ def _parse_calendar(name: str, spec: Any) -> BusinessCalendar:
         timezone=str(spec["timezone"]),
         holidays_country=str(spec["holidays_country"]),
         weekly_hours={
-            _parse_weekday(where, day): _parse_intervals(where, day, intervals) for day, intervals in weekly.items()
+            _parse_weekday(where, day): _parse_intervals(where, day, intervals)
+            for day, intervals in weekly.items()
         },
         extra_holidays=frozenset(extra),
     )
@@ -226,7 +229,9 @@ def _parse_calendar(name: str, spec: Any) -> BusinessCalendar:
 def _parse_weekday(where: str, day: Any) -> int:
     """Weekday number of a YAML weekday name."""
     if day not in _WEEKDAY_NAMES:
-        raise ValueError(f"{where}: weekly_hours has unknown weekday {day!r}; use {', '.join(_WEEKDAY_NAMES)}")
+        raise ValueError(
+            f"{where}: weekly_hours has unknown weekday {day!r}; use {', '.join(_WEEKDAY_NAMES)}"
+        )
     return _WEEKDAY_NAMES.index(day)
 
 

@@ -1,4 +1,7 @@
-"""HTTP client of the support API used by the actions (base URL from SUPPORT_API_URL)."""
+"""HTTP client of the support API used by the actions.
+
+SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`make run` makes one).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +18,16 @@ class SupportApiError(RuntimeError):
 
 
 class SupportApi:
-    def __init__(self, base_url: Optional[str] = None) -> None:
+    def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None) -> None:
         self.base_url = (base_url or os.environ.get("SUPPORT_API_URL", "http://localhost:8000")).rstrip("/")
+        key = api_key or os.environ.get("SUPPORT_API_KEY")
+        self.headers = {"X-API-Key": key} if key else {}
 
     async def _get(self, path: str, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         query = {key: value for key, value in (params or {}).items() if value is not None}
         try:
             async with (
-                aiohttp.ClientSession(timeout=TIMEOUT) as session,
+                aiohttp.ClientSession(timeout=TIMEOUT, headers=self.headers) as session,
                 session.get(f"{self.base_url}{path}", params=query) as response,
             ):
                 if response.status >= 400:
