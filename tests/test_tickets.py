@@ -346,3 +346,21 @@ def test_a_key_over_its_rate_limit_gets_429_with_retry_after(
         app.state.rate_limiter = original
     assert statuses[-1] == 429
     assert 429 not in statuses[:2]
+
+
+def test_the_impact_and_urgency_levels_are_explained_in_the_customer_language(client: TestClient) -> None:
+    definitions = client.get("/api/v1/priority/definitions", params={"language": "en"}).json()
+    assert set(definitions) == {"impact", "urgency"}
+    assert set(definitions["urgency"]) == {"high", "medium", "low"}
+    assert definitions["impact"]["high"].startswith("High:")
+
+
+def test_an_unexpected_error_answers_500_without_a_stack_trace(app: FastAPI) -> None:
+    def explode() -> None:
+        raise RuntimeError("database password is hunter2")
+
+    app.add_api_route("/test-explode", explode)
+    response = TestClient(app, raise_server_exceptions=False).get("/test-explode")
+    assert response.status_code == 500
+    assert "reference" in response.json()["detail"]
+    assert "hunter2" not in response.text and "Traceback" not in response.text

@@ -5,10 +5,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import NowDep, RulesDep
-from api.tickets.priority import Level
+from api.tickets.priority import LEVELS, Level
 from api.tickets.schemas import Language, PriorityPreview
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
+
+
+@router.get("/priority/definitions")
+def priority_definitions(rules: RulesDep, language: Language = "pt-BR") -> dict[str, dict[str, str]]:
+    """What each impact and urgency level means, in the customer's language (to ask for them)."""
+    return {
+        field: {level: rules.priority.definition(field, level, language) for level in LEVELS}
+        for field in ("impact", "urgency")
+    }
 
 
 @router.get("/priority", response_model=PriorityPreview)
