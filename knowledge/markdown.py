@@ -23,6 +23,7 @@ from knowledge.models import SUPPORTED_LANGUAGES, Article, ArticleError, Section
 from knowledge.sections import unique_slugs
 
 REQUIRED_FIELDS = ("id", "title", "lang", "product", "module", "url", "tags", "updated")
+# Optional: ``version`` (the product version/release the article applies to).
 _markdown = MarkdownIt("commonmark")
 
 
@@ -51,6 +52,7 @@ def load_article(path: Path) -> Article:
         tags=tuple(str(tag) for tag in meta["tags"]),
         updated=_as_date(meta["updated"], path),
         sections=tuple(sections),
+        version=str(meta["version"]) if meta.get("version") else None,
     )
 
 

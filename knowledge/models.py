@@ -31,6 +31,8 @@ class Article:
     tags: tuple[str, ...] = ()
     updated: date | None = None
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    version: str | None = None  # product version/release the article applies to, if any
+    breadcrumb: tuple[str, ...] = ()  # parent pages in the source (Confluence hierarchy, Help Center section)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -51,6 +53,8 @@ def article_to_dict(article: Article) -> dict[str, object]:
         "url": article.url,
         "tags": list(article.tags),
         "updated": article.updated.isoformat() if article.updated else None,
+        "version": article.version,
+        "breadcrumb": list(article.breadcrumb),
         "sections": [{"id": s.id, "heading": s.heading, "text": s.text} for s in article.sections],
     }
 
@@ -67,4 +71,6 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         tags=tuple(data["tags"]),
         updated=date.fromisoformat(data["updated"]) if data["updated"] else None,
         sections=tuple(Section(**section) for section in data["sections"]),
+        version=data.get("version"),
+        breadcrumb=tuple(data.get("breadcrumb", ())),
     )
