@@ -22,7 +22,7 @@ from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
 from api.jobs import run_expiry_forever
 from api.logs import configure_logging
-from api.routers import articles, chat_page, health, priority, search, tickets
+from api.routers import articles, chat_page, dialog, health, priority, search, tickets
 from api.settings import Settings, get_settings
 from api.tickets.business_calendar import load_calendars
 from api.tickets.priority import load_priority_rules
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         articles.router,
         tickets.router,
         priority.router,
+        dialog.router,
         chat_page.router,
     ):
         app.include_router(router)

@@ -364,3 +364,16 @@ def test_an_unexpected_error_answers_500_without_a_stack_trace(app: FastAPI) -> 
     assert response.status_code == 500
     assert "reference" in response.json()["detail"]
     assert "hunter2" not in response.text and "Traceback" not in response.text
+
+
+def test_secrets_typed_into_a_ticket_are_masked_before_storage(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    ticket = create(
+        client,
+        keys["bot"],
+        description="Não consigo entrar no sistema. Minha senha: Segredo123 e CPF 123.456.789-09",
+        transcript=[{"role": "user", "text": "a senha do banco é Segredo123"}],
+    )
+    stored = client.get(f"/api/v1/tickets/{ticket['number']}", headers=as_(keys["bot"])).text
+    assert "Segredo123" not in stored and "123.456.789-09" not in stored

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
+from api.privacy import mask_sensitive
 from api.tickets.business_calendar import BusinessCalendar, CalendarBook
 from api.tickets.lifecycle import (
     CUSTOMER_DEADLINE_HOURS,
@@ -70,6 +71,22 @@ def _event(ticket: Ticket, at: datetime, kind: str, actor: str, body: str | None
     )
 
 
+FREE_TEXT_FIELDS = ("summary", "description", "error_message", "steps_to_reproduce", "since_when")
+
+
+def masked_request(data: TicketCreate) -> TicketCreate:
+    """The request with secrets masked in every free-text field, before anything is stored."""
+    update: dict[str, object] = {
+        name: mask_sensitive(value).text
+        for name in FREE_TEXT_FIELDS
+        if isinstance(value := getattr(data, name), str)
+    }
+    update["transcript"] = [
+        line.model_copy(update={"text": mask_sensitive(line.text).text}) for line in data.transcript
+    ]
+    return data.model_copy(update=update)
+
+
 def _request_hash(data: TicketCreate) -> str:
     return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
@@ -117,6 +134,7 @@ def create_ticket(
     """
     if not principal.may_act_for(data.company_code):
         raise Forbidden(f"this API key acts only for company {principal.company_code}")
+    data = masked_request(data)
     request_hash = _request_hash(data)
     if idempotency_key:
         replay = _replayed(session, principal, idempotency_key, request_hash)
@@ -249,7 +267,7 @@ def add_comment(
         raise Conflict(f"ticket {ticket.number} is closed; create a follow-up to continue")
     ticket.attachments = [*ticket.attachments, *attachments]
     author = "support" if principal.is_admin else "customer"
-    _event(ticket, now, "comment", f"{author}:{principal.name}", body)
+    _event(ticket, now, "comment", f"{author}:{principal.name}", mask_sensitive(body).text)
     if author == "customer" and ticket.status == Status.PENDING_CUSTOMER.value:
         return transition(session, rules, principal, ticket, Action.CUSTOMER_REPLY, now)
     ticket.updated_at = now
