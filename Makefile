@@ -7,6 +7,7 @@ export ACTIONS_PORT ?= 5055
 export RASA_PORT ?= 5005
 export SUPPORT_API_URL ?= http://localhost:$(API_PORT)
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
+export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -28,7 +29,8 @@ BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard knowledge/*.py search/*.py)
-BOT_DATA := bot/config.yml bot/domain.yml $(wildcard bot/data/*.yml bot/components/*.py)
+BOT_DATA := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py)
+BOT_CODE := $(wildcard bot/actions/*.py bot/channels/*.py)
 
 .PHONY: help run test index train lint typecheck unit bot-test postgres bench clean
 
@@ -61,7 +63,7 @@ $(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
 	@echo "==> Rasa model"
-	cd bot && $(RASA) train --fixed-model-name support --out models
+	cd bot && $(RASA) train --domain domain --fixed-model-name support --out models
 	@touch $@
 
 # The bot's service key for the ticket API, made once; delete the file to issue a new one.
@@ -88,7 +90,7 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed $(BOT_VENV)/.installed
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components
+	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components bot/channels
 
 # The ticket tests also run on a real PostgreSQL server: install Debian's packages when missing.
 postgres:
@@ -103,8 +105,8 @@ unit: $(VENV)/.installed $(MODEL) postgres
 
 bot-test: $(MODEL)
 	cd bot && ../$(BOT_VENV)/bin/pytest -q tests
-	cd bot && $(RASA) data validate --quiet
-	cd bot && $(RASA) test core --stories tests/test_stories.yml \
+	cd bot && $(RASA) data validate --domain domain --quiet
+	cd bot && $(RASA) test core --stories tests \
 		--model models/support.tar.gz --out ../var/rasa-results --fail-on-prediction-errors
 
 test: lint typecheck bot-test unit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -48,8 +49,10 @@ def wait_until(
 
 
 class Chat:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, api_url: str = "", api_key: str = "") -> None:
         self.url = url
+        self.api_url = api_url
+        self.api_key = api_key
 
     def say(self, sender: str, message: str) -> list[dict[str, Any]]:
         response = httpx.post(self.url, json={"sender": sender, "message": message}, timeout=60)
@@ -72,10 +75,18 @@ def chat(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         **os.environ,
         "INDEX_DIR": str(index_dir),
         "API_PORT": str(api_port),
+        "DATABASE_URL": f"sqlite:///{logs / 'support.db'}",
+        "TRACKER_DB": str(logs / "tracker.db"),
         "SUPPORT_API_URL": f"http://127.0.0.1:{api_port}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
         "HF_HUB_OFFLINE": "1",
+        "PYTHONWARNINGS": "ignore",
     }
+    bot_key = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "api", "keys", "create", "bot"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    env["SUPPORT_API_KEY"] = bot_key
     commands = {
         "api": ([str(ROOT / ".venv" / "bin" / "uvicorn"), "api.main:app", "--port", str(api_port)], ROOT),
         "actions": ([str(BOT_BIN / "rasa"), "run", "actions", "--port", str(actions_port)], BOT_DIR),
@@ -92,7 +103,9 @@ def chat(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             processes[name] = subprocess.Popen(
                 command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        chat = Chat(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook")
+        chat = Chat(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", f"http://127.0.0.1:{api_port}", bot_key
+        )
         wait_until(
             lambda: httpx.get(f"http://127.0.0.1:{api_port}/health").status_code == 200,
             "API",
@@ -163,3 +176,78 @@ def test_a_question_outside_support_is_not_answered_from_the_knowledge_base(chat
     text = text_of(chat.say("curioso", "quem ganhou a copa do mundo de futebol?"))
     assert "Encontrei isto" not in text
     assert text  # the bot still says something: out of scope or nothing reliable found
+
+
+# What the bot asks (pt-BR) → what the customer answers. The first e-mail is invalid on purpose.
+ANSWERS = [
+    ("seu nome", ["Ana Souza"]),
+    ("seu e-mail", ["ana-arroba-acme", "ana@acme.com.br"]),
+    ("código de cliente", ["na verdade a urgência é alta", "T12345"]),
+    ("Qual produto", ["Protheus"]),
+    ("qual módulo", ["Faturamento"]),
+    ("Qual versão", ["12.1.2410"]),
+    ("produção ou em teste", ["produção"]),
+    ("Resuma o problema", ["Faturamento parado em produção"]),
+    (
+        "Descreva o problema",
+        ["Ao gerar o documento de saída (MATA460) aparece 'erro de chave duplicada SF2' e nada fatura."],
+    ),
+    ("Desde quando", ["desde ontem, sempre"]),
+    ("impacto na sua operação", ["1"]),
+    ("E a urgência", ["alta"]),
+    ("prints, logs ou arquivos", ["não"]),
+]
+
+
+def test_a_portuguese_ticket_dialog_ends_with_a_complete_ticket_in_the_api(chat: Chat) -> None:
+    sender = "cliente-chamado"
+    replies = chat.say(sender, "o faturamento parou em produção desde ontem, quero abrir um chamado")
+    if "Isso resolve?" in text_of(replies):  # deflection first: the article did not help
+        replies = chat.say(sender, "/open_ticket")
+    transcript = text_of(replies)
+    assert "módulo: Faturamento" in transcript and "desde ontem" in transcript  # pre-filled from the message
+    pending = {question: list(answers) for question, answers in ANSWERS}
+    re_asked = corrected = False
+    for _ in range(30):
+        text = text_of(replies)
+        if "Confira o chamado" in text:
+            break
+        question = next(q for q in pending if q in text.splitlines()[-1] or q in text)
+        answer = pending[question].pop(0) if len(pending[question]) > 1 else pending[question][0]
+        replies = chat.say(sender, answer)
+        re_asked |= "não parece um e-mail" in text_of(replies)
+        corrected |= "atualizei urgência: alto" in text_of(replies)
+    summary = text_of(replies)
+    assert re_asked and corrected
+    assert "prioridade crítica" in summary
+    assert "Nome" not in summary or "Ana Souza" in summary
+    created = text_of(chat.say(sender, "/affirm"))
+    number = int(re.search(r"#(\d+)", created).group(1))  # type: ignore[union-attr]
+    assert "5 dias úteis" in created and "7 dias úteis" in created
+    ticket = httpx.get(f"{chat.api_url}/api/v1/tickets/{number}", headers={"X-API-Key": chat.api_key}).json()
+    assert ticket["priority"] == "critical" and ticket["impact"] == "high" and ticket["urgency"] == "high"
+    assert ticket["module"] == "Faturamento" and ticket["environment"] == "production"
+    assert ticket["since_when"] == "desde ontem, sempre" or ticket["since_when"] == "desde ontem"
+    assert ticket["contact_email"] == "ana@acme.com.br" and ticket["company_code"] == "T12345"
+    assert ticket["channel"] == "web" and ticket["language"] == "pt-BR"
+    assert any("quero abrir um chamado" in line["text"] for line in ticket["transcript"])
+    again = text_of(chat.say(sender, f"qual o status do chamado {number}?"))
+    assert "Novo" in again
+
+
+def test_a_typed_password_is_masked_and_the_user_reminded(chat: Chat) -> None:
+    text = text_of(
+        chat.say("cliente-senha", "a senha do banco é Segredo123 e o sistema não abre o faturamento")
+    )
+    assert "nunca pede senhas" in text
+    assert "Segredo123" not in text
+
+
+def test_asking_for_a_person_gives_phones_email_and_hours(chat: Chat) -> None:
+    replies = chat.say("cliente-humano", "quiero hablar con una persona de soporte")
+    text = text_of(replies)
+    assert "+54 11 5295 9300" in text and "soporteprotheusmi@totvs.com.br" in text
+    assert "horario hábil de México" in text
+    assert any(
+        button["payload"] == "/open_ticket" for reply in replies for button in reply.get("buttons", [])
+    )

@@ -38,6 +38,7 @@ def priority_preview(
         urgency=urgency,
         priority=priority,
         calendar=calendar.name,
+        time_zone=calendar.timezone,
         first_response_due=calendar.add_business_hours(now, sla.first_response),
         resolution_due=calendar.add_business_hours(now, sla.resolution),
         impact_definition=rules.priority.definition("impact", impact, language),

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response
 
 from api.deps import NowDep, PrincipalDep, RulesDep, SessionDep
 from api.tickets import service
+from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import InvalidTransition, Status
 from api.tickets.models import Ticket
 from api.tickets.schemas import (
@@ -32,6 +33,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 def to_out(ticket: Ticket, similar: list[Ticket] | None = None) -> TicketOut:
     out = TicketOut.model_validate(ticket, from_attributes=True)
+    out.time_zone = load_calendars().calendars[ticket.calendar].timezone
     out.similar_open_tickets = [
         TicketRef(number=t.number, summary=t.summary, status=t.status) for t in similar or []
     ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -176,6 +176,7 @@ class CalendarBook:
         return self.calendars[name or self.default]
 
 
+@lru_cache(maxsize=4)
 def load_calendars(path: Path = DEFAULT_PATH) -> CalendarBook:
     """Read and check the calendar book, so a mistake in the file fails at start-up, not at a deadline."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -126,6 +126,7 @@ class TicketOut(BaseModel):
     since_when: str | None
     third_party_type: str | None
     calendar: str
+    time_zone: str = Field("UTC", description="Time zone of the support calendar, to show due times locally.")
     first_response_due: datetime
     resolution_due: datetime
     first_response_at: datetime | None
@@ -191,6 +192,7 @@ class PriorityPreview(BaseModel):
     urgency: Level
     priority: str
     calendar: str
+    time_zone: str
     first_response_due: datetime
     resolution_due: datetime
     impact_definition: str

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_kwargs, api_language, open_article_button, remembered
 from actions.api_client import SupportApi, SupportApiError
+from actions.ticket_actions import remind_privacy
 
 log = logging.getLogger(__name__)
 RESULTS_SHOWN = 3
@@ -25,6 +26,7 @@ class ActionSearchKnowledge(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        remind_privacy(dispatcher, tracker)
         question = (tracker.latest_message.get("text") or "").strip()
         api = SupportApi()
         try:
@@ -35,7 +37,7 @@ class ActionSearchKnowledge(Action):
             return []
         if not found or not found["confident"] or not found["results"]:
             dispatcher.utter_message(response="utter_kb_not_found")
-            return [SlotSet("kb_results", [])]
+            return [SlotSet("kb_results", []), SlotSet("problem_text", question)]
         best, others = found["results"][0], found["results"][1:]
         dispatcher.utter_message(
             response="utter_kb_answer",
@@ -46,7 +48,18 @@ class ActionSearchKnowledge(Action):
                 response="utter_kb_more", buttons=[open_article_button(r) for r in others]
             )
         dispatcher.utter_message(response="utter_ask_solved")
-        return [SlotSet("kb_results", remembered(others))]
+        shown = {
+            "article_id": best["article_id"],
+            "title": best["title"],
+            "url": best["url"],
+            "outcome": "not_solved",
+        }
+        return [
+            SlotSet("kb_results", remembered(others)),
+            SlotSet("problem_text", question),
+            SlotSet("deflected", True),
+            SlotSet("kb_shown", [*(tracker.get_slot("kb_shown") or []), shown]),
+        ]
 
     @staticmethod
     async def _search(api: SupportApi, question: str, lang: Optional[str]) -> Optional[Dict[str, Any]]:

@@ -6,15 +6,19 @@ SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`m
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import aiohttp
 
-TIMEOUT = aiohttp.ClientTimeout(total=10)
+TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 
 class SupportApiError(RuntimeError):
     """The API could not be reached or answered with an error."""
+
+    def __init__(self, message: str, status: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class SupportApi:
@@ -23,22 +27,69 @@ class SupportApi:
         key = api_key or os.environ.get("SUPPORT_API_KEY")
         self.headers = {"X-API-Key": key} if key else {}
 
-    async def _get(self, path: str, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        params: Optional[Dict[str, Any]] = None,
+        body: Optional[Dict[str, Any]] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> Any:
         query = {key: value for key, value in (params or {}).items() if value is not None}
         try:
             async with (
                 aiohttp.ClientSession(timeout=TIMEOUT, headers=self.headers) as session,
-                session.get(f"{self.base_url}{path}", params=query) as response,
+                session.request(
+                    method, f"{self.base_url}{path}", params=query, json=body, headers=headers
+                ) as response,
             ):
                 if response.status >= 400:
-                    raise SupportApiError(f"GET {path} answered {response.status}: {await response.text()}")
-                body: Dict[str, Any] = await response.json()
-                return body
+                    raise SupportApiError(
+                        f"{method} {path} answered {response.status}: {await response.text()}",
+                        response.status,
+                    )
+                return await response.json()
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise SupportApiError(f"GET {path} failed: {exc}") from exc
+            raise SupportApiError(f"{method} {path} failed: {exc}") from exc
 
     async def search(self, question: str, k: int = 3, lang: Optional[str] = None) -> Dict[str, Any]:
-        return await self._get("/api/v1/search", {"q": question, "k": k, "lang": lang})
+        return await self._call("GET", "/api/v1/search", {"q": question, "k": k, "lang": lang})
 
     async def article(self, article_id: str) -> Dict[str, Any]:
-        return await self._get(f"/api/v1/articles/{article_id}")
+        return await self._call("GET", f"/api/v1/articles/{article_id}")
+
+    async def check_field(self, field: str, value: str, language: str) -> Dict[str, Any]:
+        return await self._call(
+            "POST", "/api/v1/dialog/check", body={"field": field, "value": value, "language": language}
+        )
+
+    async def extract(self, text: str) -> Dict[str, Any]:
+        return await self._call("POST", "/api/v1/dialog/extract", body={"text": text})
+
+    async def priority(self, impact: str, urgency: str, language: str) -> Dict[str, Any]:
+        params = {"impact": impact, "urgency": urgency, "language": language}
+        return await self._call("GET", "/api/v1/priority", params)
+
+    async def similar(self, company_code: str, product: str, text: str) -> List[Dict[str, Any]]:
+        params = {"company_code": company_code, "product": product, "text": text}
+        return await self._call("GET", "/api/v1/tickets/similar", params)
+
+    async def create_ticket(self, body: Dict[str, Any], idempotency_key: str) -> Dict[str, Any]:
+        return await self._call(
+            "POST", "/api/v1/tickets", body=body, headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def add_comment(self, number: int, text: str) -> Dict[str, Any]:
+        return await self._call("POST", f"/api/v1/tickets/{number}/comments", body={"body": text})
+
+    async def ticket(self, number: int) -> Dict[str, Any]:
+        return await self._call("GET", f"/api/v1/tickets/{number}")
+
+    async def notices(self, product: Optional[str], language: str) -> List[Dict[str, Any]]:
+        return await self._call("GET", "/api/v1/notices", {"product": product, "language": language})
+
+    async def contacts(self, language: str, country: Optional[str] = None) -> Dict[str, Any]:
+        return await self._call("GET", "/api/v1/contacts", {"language": language, "country": country})
+
+    async def mask(self, text: str) -> Dict[str, Any]:
+        return await self._call("POST", "/api/v1/privacy/mask", body={"text": text})
