@@ -111,8 +111,10 @@ bot-test: $(MODEL)
 
 test: lint typecheck bot-test unit
 
-bench: $(VENV)/.installed $(INDEX)
+bench: $(VENV)/.installed $(INDEX) $(MODEL)
 	$(VENV)/bin/python -m bench.tickets_load
+	$(VENV)/bin/python -m bench.chat_latency
+	cd bot && PYTHONWARNINGS=ignore ../$(BOT_VENV)/bin/python nlu_by_language.py
 
 clean:
 	rm -rf var bot/models bot/.rasa
