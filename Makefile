@@ -57,8 +57,8 @@ $(BOT_VENV)/.installed: bot/requirements.txt
 	@touch $@
 
 $(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
-	@echo "==> Search index"
-	$(VENV)/bin/python -m search build
+	@echo "==> Search index (only new or changed articles are embedded)"
+	$(VENV)/bin/python -m knowledge ingest knowledge/articles
 	@touch $@
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)

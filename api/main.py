@@ -20,16 +20,16 @@ from fastapi.responses import JSONResponse
 from api.auth import RateLimiter
 from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
+from api.index_watch import watch_index
 from api.jobs import run_expiry_forever
 from api.logs import configure_logging
-from api.routers import articles, chat_page, dialog, health, priority, search, tickets
+from api.routers import admin, articles, chat_page, dialog, health, priority, search, tickets
 from api.settings import Settings, get_settings
 from api.tickets.business_calendar import load_calendars
 from api.tickets.priority import load_priority_rules
 from api.tickets.service import Rules
-from knowledge.markdown import load_folder
+from knowledge.ingest import open_index
 from search.embeddings import SentenceTransformerEmbedder
-from search.loader import load_or_build
 
 log = logging.getLogger("api")
 
@@ -44,18 +44,19 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         engine = make_engine(settings.database_url)
         app.state.session_factory = session_factory(engine)
         embedder = SentenceTransformerEmbedder(settings.embedding_model)
-        app.state.engine = load_or_build(load_folder(settings.knowledge_dir), embedder, settings.index_dir)
-        jobs = (
-            asyncio.create_task(run_expiry_forever(app, settings.jobs_interval_seconds))
-            if settings.jobs_interval_seconds > 0
-            else None
-        )
+        app.state.index_dir = settings.index_dir
+        app.state.engine = open_index(settings.index_dir, embedder, settings.knowledge_dir)
+        tasks = []
+        if settings.jobs_interval_seconds > 0:
+            tasks.append(asyncio.create_task(run_expiry_forever(app, settings.jobs_interval_seconds)))
+        if settings.index_watch_seconds > 0:
+            tasks.append(asyncio.create_task(watch_index(app, settings.index_watch_seconds)))
         log.info("api ready", extra={"port": settings.api_port})
         yield
-        if jobs:
-            jobs.cancel()
+        for task in tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await jobs
+                await task
         engine.dispose()
 
     app = FastAPI(
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         tickets.router,
         priority.router,
         dialog.router,
+        admin.router,
         chat_page.router,
     ):
         app.include_router(router)

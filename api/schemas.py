@@ -38,6 +38,10 @@ class SearchResult(BaseModel):
     lang: str
     product: str
     module: str
+    version: str | None = Field(None, description="Product version/release the article applies to.")
+    tags: list[str] = Field(default_factory=list)
+    updated: date | None = None
+    breadcrumb: list[str] = Field(default_factory=list, description="Parent pages in the source.")
     text: str = Field(description="Full text of the matched section (Markdown).")
     score: float
 

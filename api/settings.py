@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: SQLite file by default, e.g. postgresql+psycopg://user@host/db.",
     )
     rate_limit_per_minute: int = Field(600, description="Requests per minute per API key (0 = no limit).")
+    index_watch_seconds: int = Field(
+        30, description="How often the API checks for a new index from `knowledge ingest` (0 = never)."
+    )
     jobs_interval_seconds: int = Field(
         300, description="How often the API closes tickets whose customer deadline passed (0 = never)."
     )

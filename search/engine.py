@@ -10,8 +10,10 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from tqdm import tqdm
 
 from knowledge.models import Article, article_from_dict, article_to_dict
 from search.chunking import Passage, passages_of
@@ -89,13 +92,38 @@ class SearchEngine:
         self.policy = policy or ConfidencePolicy()
 
     @classmethod
-    def build(cls, articles: list[Article], embedder: Embedder) -> SearchEngine:
-        passages = [passage for article in articles for passage in passages_of(article)]
-        log.info("indexing", extra={"articles": len(articles), "passages": len(passages)})
+    def build(
+        cls,
+        articles: list[Article],
+        embedder: Embedder,
+        previous: SearchEngine | None = None,
+        progress: bool = False,
+    ) -> SearchEngine:
+        """Index ``articles``; with ``previous``, articles it holds unchanged keep their vectors."""
+        passages: list[Passage] = []
+        vectors: list[np.ndarray] = []
+        reusable = previous._vectors_by_article() if previous else {}
+        to_embed = [a for a in articles if reusable.get(a.id, (None,))[0] != article_hash(a)]
+        log.info(
+            "indexing",
+            extra={
+                "articles": len(articles),
+                "embedding": len(to_embed),
+                "reused": len(articles) - len(to_embed),
+            },
+        )
+        fresh = {a.id for a in to_embed}
+        for article in tqdm(articles, desc="indexing", unit="article", disable=not progress, file=sys.stderr):
+            pieces = passages_of(article)
+            passages += pieces
+            if article.id in fresh:
+                vectors.append(embedder.encode([p.embedding_text for p in pieces]))
+            else:
+                vectors.append(reusable[article.id][1])
         lexical = BM25Index.build([document_terms(p.lexical_text, p.lang) for p in passages])
-        vectors = embedder.encode([p.embedding_text for p in passages])
-        dense = faiss.IndexFlatIP(vectors.shape[1])
-        dense.add(vectors)
+        matrix = np.concatenate(vectors).astype(np.float32) if vectors else np.zeros((0, 1), np.float32)
+        dense = faiss.IndexFlatIP(matrix.shape[1] if passages else _dimension(embedder))
+        dense.add(matrix)
         manifest = Manifest(
             pipeline_version=PIPELINE_VERSION,
             embedding_model=embedder.name,
@@ -105,6 +133,16 @@ class SearchEngine:
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         return cls(articles, passages, lexical, dense, embedder, manifest)
+
+    def _vectors_by_article(self) -> dict[str, tuple[str, np.ndarray]]:
+        """For each indexed article: its content hash and the vectors of its passages."""
+        rows: dict[str, list[int]] = {}
+        for row, passage in enumerate(self.passages):
+            rows.setdefault(passage.article_id, []).append(row)
+        return {
+            article_id: (article_hash(self.articles[article_id]), self.dense.reconstruct_batch(np.array(ids)))
+            for article_id, ids in rows.items()
+        }
 
     def save(self, index_dir: Path) -> None:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -169,6 +207,16 @@ class SearchEngine:
         return (lang is None or passage.lang == lang) and (
             product is None or passage.product.casefold() == product.casefold()
         )
+
+
+def article_hash(article: Article) -> str:
+    """Content hash of one article: what decides whether it must be embedded again."""
+    payload = json.dumps(article_to_dict(article), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _dimension(embedder: Embedder) -> int:
+    return int(embedder.encode(["dimension"]).shape[1])
 
 
 def _lines(path: Path) -> list[str]:

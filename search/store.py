@@ -24,12 +24,9 @@ class Manifest:
     passages: int
     built_at: str
 
-    def matches(self, embedding_model: str, corpus_hash: str) -> bool:
-        return (
-            self.pipeline_version == PIPELINE_VERSION
-            and self.embedding_model == embedding_model
-            and self.corpus_hash == corpus_hash
-        )
+    def compatible(self, embedding_model: str) -> bool:
+        """Built by this pipeline version with this model, so its vectors can be reused."""
+        return self.pipeline_version == PIPELINE_VERSION and self.embedding_model == embedding_model
 
 
 def corpus_hash(articles: list[Article]) -> str:

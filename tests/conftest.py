@@ -48,8 +48,15 @@ def engine(index_dir: Path, embedder: SentenceTransformerEmbedder) -> SearchEngi
 
 
 @pytest.fixture(scope="session")
-def api_settings(index_dir: Path) -> Settings:
-    return Settings(index_dir=index_dir, knowledge_dir=ARTICLES_DIR)
+def api_settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    database = tmp_path_factory.mktemp("api-db") / "support.db"
+    return Settings(
+        index_dir=index_dir,
+        knowledge_dir=ARTICLES_DIR,
+        database_url=f"sqlite:///{database}",
+        jobs_interval_seconds=0,
+        index_watch_seconds=0,
+    )
 
 
 @pytest.fixture(scope="session")

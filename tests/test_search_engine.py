@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
-from knowledge.models import Article, Section
+from knowledge.models import Article
 from search.chunking import passages_of, split_paragraphs
-from search.embeddings import SentenceTransformerEmbedder
 from search.engine import SearchEngine
 from search.lexical import BM25Index
-from search.loader import load_or_build
-from search.store import read_manifest
 from search.text import document_terms, fold, query_term_groups
 
 
@@ -67,32 +61,3 @@ def test_the_query_language_is_detected(engine: SearchEngine) -> None:
     assert engine.search("¿Cuál es el horario de atención?").query_lang == "es"
     assert engine.search("Qual é o horário de atendimento?").query_lang == "pt-BR"
     assert engine.search("What are the support hours?").query_lang == "en"
-
-
-def test_a_saved_index_loads_with_the_same_answers(
-    tmp_path: Path, articles: list[Article], embedder: SentenceTransformerEmbedder, engine: SearchEngine
-) -> None:
-    index_dir = tmp_path / "index"
-    built = load_or_build(articles, embedder, index_dir)
-    loaded = load_or_build(articles, embedder, index_dir)
-    assert loaded.manifest == built.manifest  # loaded, not rebuilt
-    question = "e-mail oficial do suporte"
-    assert [h.passage.article_id for h in loaded.search(question).hits] == [
-        h.passage.article_id for h in engine.search(question).hits
-    ]
-
-
-def test_a_changed_article_makes_the_index_stale(
-    tmp_path: Path, articles: list[Article], embedder: SentenceTransformerEmbedder
-) -> None:
-    index_dir = tmp_path / "index"
-    few = articles[:3]
-    load_or_build(few, embedder, index_dir)
-    first = read_manifest(index_dir)
-    changed = [
-        dataclasses.replace(few[0], sections=(Section("novo", "Novo", "Texto novo sobre NF-e."),)),
-        *few[1:],
-    ]
-    rebuilt = load_or_build(changed, embedder, index_dir)
-    assert first is not None and rebuilt.manifest.corpus_hash != first.corpus_hash
-    assert rebuilt.search("texto novo NF-e").hits[0].passage.section_id == "novo"

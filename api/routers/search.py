@@ -17,7 +17,8 @@ def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> Searc
     results = []
     for hit in outcome.hits:
         passage = hit.passage
-        section = engine.articles[passage.article_id].section(passage.section_id)
+        article = engine.articles[passage.article_id]
+        section = article.section(passage.section_id)
         results.append(
             SearchResult(
                 article_id=passage.article_id,
@@ -28,6 +29,10 @@ def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> Searc
                 lang=passage.lang,
                 product=passage.product,
                 module=passage.module,
+                version=article.version,
+                tags=list(article.tags),
+                updated=article.updated,
+                breadcrumb=list(article.breadcrumb),
                 text=section.text if section else passage.text,
                 score=round(hit.score, 4),
             )
