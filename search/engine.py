@@ -100,7 +100,6 @@ class SearchEngine:
         progress: bool = False,
     ) -> SearchEngine:
         """Index ``articles``; with ``previous``, articles it holds unchanged keep their vectors."""
-        passages: list[Passage] = []
         vectors: list[np.ndarray] = []
         reusable = previous._vectors_by_article() if previous else {}
         to_embed = [a for a in articles if reusable.get(a.id, (None,))[0] != article_hash(a)]
@@ -113,11 +112,15 @@ class SearchEngine:
             },
         )
         fresh = {a.id for a in to_embed}
-        for article in tqdm(articles, desc="indexing", unit="article", disable=not progress, file=sys.stderr):
-            pieces = passages_of(article)
-            passages += pieces
+        pieces_by_article = [(article, passages_of(article)) for article in articles]
+        passages = [piece for _, pieces in pieces_by_article for piece in pieces]
+        new_texts = [p.embedding_text for a, pieces in pieces_by_article if a.id in fresh for p in pieces]
+        new_vectors = _encode_in_batches(embedder, new_texts, progress)
+        taken = 0
+        for article, pieces in pieces_by_article:
             if article.id in fresh:
-                vectors.append(embedder.encode([p.embedding_text for p in pieces]))
+                vectors.append(new_vectors[taken : taken + len(pieces)])
+                taken += len(pieces)
             else:
                 vectors.append(reusable[article.id][1])
         lexical = BM25Index.build([document_terms(p.lexical_text, p.lang) for p in passages])
@@ -213,6 +216,19 @@ def article_hash(article: Article) -> str:
     """Content hash of one article: what decides whether it must be embedded again."""
     payload = json.dumps(article_to_dict(article), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+EMBED_BATCH = 256
+
+
+def _encode_in_batches(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+    """Embed in batches so a progress bar can follow a long build."""
+    batches = [texts[start : start + EMBED_BATCH] for start in range(0, len(texts), EMBED_BATCH)]
+    encoded = [
+        embedder.encode(batch)
+        for batch in tqdm(batches, desc="embedding", unit="batch", disable=not progress, file=sys.stderr)
+    ]
+    return np.concatenate(encoded) if encoded else np.zeros((0, 1), np.float32)
 
 
 def _dimension(embedder: Embedder) -> int:
