@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -26,8 +26,9 @@ from api.logs import configure_logging
 from api.routers import admin, articles, chat_page, dialog, health, priority, search, tickets
 from api.settings import Settings, get_settings
 from api.tickets.business_calendar import load_calendars
+from api.tickets.lifecycle import InvalidTransition
 from api.tickets.priority import load_priority_rules
-from api.tickets.service import Rules
+from api.tickets.service import Conflict, Forbidden, NotFound, Rules
 from knowledge.ingest import open_index
 from search.embeddings import SentenceTransformerEmbedder
 
@@ -75,6 +76,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_headers=["*"],
     )
 
+    # Business-rule errors of the ticket service, as HTTP answers that say why.
+    for error, status in ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidTransition, 409)):
+        app.add_exception_handler(error, _answer_with(status))
+
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         # Never a stack trace in the body: log it under a reference the caller can quote.
@@ -96,6 +101,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     ):
         app.include_router(router)
     return app
+
+
+def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    return handler
 
 
 app = create_app()

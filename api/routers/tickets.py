@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import NowDep, PrincipalDep, RulesDep, SessionDep
 from api.tickets import service
 from api.tickets.business_calendar import load_calendars
-from api.tickets.lifecycle import InvalidTransition, Status
+from api.tickets.lifecycle import Status
 from api.tickets.models import Ticket
 from api.tickets.schemas import (
     CommentIn,
@@ -40,13 +40,6 @@ def to_out(ticket: Ticket, similar: list[Ticket] | None = None) -> TicketOut:
     return out
 
 
-def _load(session: SessionDep, principal: PrincipalDep, number: int) -> Ticket:
-    try:
-        return service.get_ticket(session, principal, number)
-    except service.NotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
-
-
 @router.post("", status_code=201, response_model=TicketOut, responses=ERRORS)
 def create_ticket(
     data: TicketCreate,
@@ -60,12 +53,7 @@ def create_ticket(
     ] = None,
 ) -> TicketOut:
     """Open a ticket. Its priority comes from impact x urgency; due times from the support calendar."""
-    try:
-        ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key)
-    except service.Forbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except service.Conflict as exc:
-        raise HTTPException(409, str(exc)) from exc
+    ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     similar = service.similar_open_tickets(
@@ -87,13 +75,10 @@ def list_tickets(
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> TicketPage:
     """Tickets of a company or a contact, newest first."""
-    try:
-        items, total = service.list_tickets(
-            session, principal, company_code=company_code, contact_email=contact_email, status=status,
-            product=product, page=page, page_size=page_size,
-        )  # fmt: skip
-    except service.Forbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
+    items, total = service.list_tickets(
+        session, principal, company_code=company_code, contact_email=contact_email, status=status,
+        product=product, page=page, page_size=page_size,
+    )  # fmt: skip
     return TicketPage(items=[to_out(t) for t in items], total=total, page=page, page_size=page_size)
 
 
@@ -103,14 +88,14 @@ def similar_tickets(
 ) -> list[TicketRef]:
     """Open tickets of the company and product that look like this text ("you already have #123 open")."""
     if not principal.may_act_for(query.company_code):
-        raise HTTPException(403, f"this API key acts only for company {principal.company_code}")
+        raise service.Forbidden(f"this API key acts only for company {principal.company_code}")
     found = service.similar_open_tickets(session, query.company_code, query.product, query.text)
     return [TicketRef(number=t.number, summary=t.summary, status=t.status) for t in found]
 
 
 @router.get("/{number}", response_model=TicketOut, responses=ERRORS)
 def get_ticket(number: int, session: SessionDep, principal: PrincipalDep) -> TicketOut:
-    return to_out(_load(session, principal, number))
+    return to_out(service.get_ticket(session, principal, number))
 
 
 @router.post("/{number}/comments", response_model=TicketOut, responses=ERRORS)
@@ -123,13 +108,10 @@ def add_comment(
     now: NowDep,
 ) -> TicketOut:
     """Add a message or requested information; a customer's answer reopens a pending ticket."""
-    ticket = _load(session, principal, number)
-    try:
-        return to_out(
-            service.add_comment(session, rules, principal, ticket, comment.body, comment.attachments, now)
-        )
-    except service.Conflict as exc:
-        raise HTTPException(409, str(exc)) from exc
+    ticket = service.get_ticket(session, principal, number)
+    return to_out(
+        service.add_comment(session, rules, principal, ticket, comment.body, comment.attachments, now)
+    )
 
 
 @router.post("/{number}/transitions", response_model=TicketOut, responses=ERRORS)
@@ -142,17 +124,12 @@ def transition(
     now: NowDep,
 ) -> TicketOut:
     """Move the ticket: open, request_info, wait_third_party, third_party_done, resolve, accept, reject."""
-    ticket = _load(session, principal, number)
-    try:
-        return to_out(
-            service.transition(
-                session, rules, principal, ticket, move.action, now, move.note, move.third_party_type
-            )
+    ticket = service.get_ticket(session, principal, number)
+    return to_out(
+        service.transition(
+            session, rules, principal, ticket, move.action, now, move.note, move.third_party_type
         )
-    except service.Forbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except InvalidTransition as exc:
-        raise HTTPException(409, str(exc)) from exc
+    )
 
 
 @router.post("/{number}/csat", response_model=TicketOut, responses=ERRORS)
@@ -160,11 +137,8 @@ def submit_csat(
     number: int, survey: CsatIn, session: SessionDep, principal: PrincipalDep, now: NowDep
 ) -> TicketOut:
     """The customer's satisfaction survey (1-5 and a comment), once per resolved ticket."""
-    ticket = _load(session, principal, number)
-    try:
-        return to_out(service.submit_csat(session, principal, ticket, survey.score, survey.comment, now))
-    except service.Conflict as exc:
-        raise HTTPException(409, str(exc)) from exc
+    ticket = service.get_ticket(session, principal, number)
+    return to_out(service.submit_csat(session, principal, ticket, survey.score, survey.comment, now))
 
 
 @router.post("/{number}/follow-up", status_code=201, response_model=TicketOut, responses=ERRORS)
@@ -172,8 +146,5 @@ def follow_up(
     number: int, body: FollowUpIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep, now: NowDep
 ) -> TicketOut:
     """Continue a closed ticket in a new one that carries its history."""
-    ticket = _load(session, principal, number)
-    try:
-        return to_out(service.follow_up(session, rules, principal, ticket, body.description, now))
-    except service.Conflict as exc:
-        raise HTTPException(409, str(exc)) from exc
+    ticket = service.get_ticket(session, principal, number)
+    return to_out(service.follow_up(session, rules, principal, ticket, body.description, now))
