@@ -8,6 +8,8 @@ export RASA_PORT ?= 5005
 export SUPPORT_API_URL ?= http://localhost:$(API_PORT)
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+# The WhatsApp channel is enabled when its access token is configured.
+export RASA_CREDENTIALS ?= $(if $(WHATSAPP_ACCESS_TOKEN),credentials-whatsapp.yml,credentials.yml)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

@@ -286,6 +286,14 @@ class ActionTicketSummary(Action):
         return events
 
 
+def channel_phone(tracker: Tracker) -> Optional[str]:
+    """The phone number a messaging channel (WhatsApp) sent with the user's messages, if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("metadata") or {}).get("phone"):
+            return str(event["metadata"]["phone"])
+    return None
+
+
 def transcript(tracker: Tracker) -> List[Dict[str, str]]:
     lines = []
     for event in tracker.events:
@@ -310,6 +318,7 @@ class ActionCreateTicket(Action):
         body.update(
             language=api_language(language) or "pt-BR",
             channel=CHANNELS.get(tracker.get_latest_input_channel() or "", "api"),
+            contact_phone=channel_phone(tracker),
             error_message=tracker.get_slot("error_message"),
             articles_shown=tracker.get_slot("kb_shown") or [],
         )
