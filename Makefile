@@ -34,7 +34,7 @@ INDEX_CODE := $(wildcard knowledge/*.py search/*.py)
 BOT_DATA := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py)
 BOT_CODE := $(wildcard bot/actions/*.py bot/channels/*.py)
 
-.PHONY: help run test index train lint typecheck unit bot-test postgres bench clean
+.PHONY: help run test index train lint typecheck unit bot-test postgres browser bench clean
 
 help:
 	@echo "make run    set up, build what is stale, start API + Rasa + actions, print the chat URL"
@@ -102,7 +102,15 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "PostgreSQL is not installed and cannot be installed here: ticket tests run on SQLite only"; fi
 
-unit: $(VENV)/.installed $(MODEL) postgres
+# The widget test drives Debian's Chromium headless: install it when missing.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> Installing Chromium and ChromeDriver (Debian packages) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "Chromium is not installed and cannot be installed here: browser tests are skipped"; fi
+
+unit: $(VENV)/.installed $(MODEL) postgres browser
 	$(VENV)/bin/pytest
 
 bot-test: $(MODEL)

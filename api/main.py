@@ -23,7 +23,7 @@ from api.db import make_engine, migrate, session_factory
 from api.index_watch import watch_index
 from api.jobs import run_expiry_forever
 from api.logs import configure_logging
-from api.routers import admin, articles, chat_page, dialog, health, priority, search, tickets
+from api.routers import admin, articles, chat_page, dialog, health, priority, search, tickets, widget
 from api.settings import Settings, get_settings
 from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import InvalidTransition
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         dialog.router,
         admin.router,
         chat_page.router,
+        widget.router,
     ):
         app.include_router(router)
     return app

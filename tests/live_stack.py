@@ -51,6 +51,7 @@ class LiveStack:
             **os.environ,
             "INDEX_DIR": str(index_dir),
             "API_PORT": str(self.ports["api"]),
+            "RASA_PORT": str(self.ports["rasa"]),
             "DATABASE_URL": f"sqlite:///{workdir / 'support.db'}",
             "TRACKER_DB": str(workdir / "tracker.db"),
             "SUPPORT_API_URL": self.api_url,
@@ -72,7 +73,7 @@ class LiveStack:
             return [str(ROOT / ".venv" / "bin" / "uvicorn"), "api.main:app", "--port", port], ROOT
         if name == "actions":
             return [str(BOT_BIN / "rasa"), "run", "actions", "--port", port], BOT_DIR
-        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port,
+        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port, "--cors", "*",
                 "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"], BOT_DIR  # fmt: skip
 
     def start(self, name: str) -> None:

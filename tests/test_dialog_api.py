@@ -35,6 +35,7 @@ def test_answers_are_normalised(client: TestClient) -> None:
     assert check(client, "environment", "em produção")["value"] == "production"
     assert check(client, "environment", "homologación", "es")["value"] == "test"
     assert check(client, "attachments", "não tenho")["value"] == []
+    assert check(client, "attachments", "no", "es")["value"] == []  # a bare "no" is a word, not YAML false
     assert check(client, "attachments", "veja https://files.acme.com/log.txt")["value"] == [
         "https://files.acme.com/log.txt"
     ]
