@@ -6,20 +6,17 @@ still ``POST /webhooks/rest/webhook``. The masking rules live in the API (/api/v
 
 from __future__ import annotations
 
-import logging
-import os
 from typing import Any, Dict, Optional, Text
 
-import requests
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
-log = logging.getLogger(__name__)
+from channels.privacy import mask_sync, needs_masking
 
 
 class MaskingRestInput(RestInput):
     def __init__(self, api_url: Optional[str] = None) -> None:
-        self.api_url = (api_url or os.environ.get("SUPPORT_API_URL", "http://localhost:8000")).rstrip("/")
+        self.api_url = api_url
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MaskingRestInput":
@@ -27,13 +24,4 @@ class MaskingRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         text = super()._extract_message(req)
-        if not text or text.startswith("/"):
-            return text
-        try:
-            response = requests.post(f"{self.api_url}/api/v1/privacy/mask", json={"text": text}, timeout=3)
-            response.raise_for_status()
-            return str(response.json()["text"])
-        except requests.RequestException as exc:
-            # Never drop the customer's message; say loudly that it went through unmasked.
-            log.error("could not mask a message (API unreachable): %s", exc)
-            return text
+        return mask_sync(text, self.api_url) if text and needs_masking(text) else text

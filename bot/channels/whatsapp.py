@@ -48,6 +48,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.privacy import mask, needs_masking
+
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://graph.facebook.com/v21.0"
@@ -553,9 +555,12 @@ class WhatsAppInput(InputChannel):
                 metadata = {"phone": f"+{message.wa_id}", "wa_message_id": message.message_id}
                 if message.contact_name:
                     metadata["contact_name"] = message.contact_name
+                text = self.memory.payload(message.text)
+                if needs_masking(text):
+                    text = await mask(text)
                 await on_new_message(
                     UserMessage(
-                        self.memory.payload(message.text),
+                        text,
                         output,
                         message.wa_id,
                         input_channel=self.name(),
