@@ -145,7 +145,13 @@ class ActionStartTicket(Action):
             elif field in FIELDS and not tracker.get_slot(field):
                 events.append(SlotSet(field, value))
                 noted.append(f"{field_label(field, language)}: {value_label(value, language)}")
-        if problem and 5 <= len(problem) <= 200 and not tracker.get_slot("summary"):
+        # A problem statement makes a good title; a question ("qual o telefone…?") does not.
+        if (
+            problem
+            and 5 <= len(problem) <= 200
+            and not problem.rstrip().endswith("?")
+            and not tracker.get_slot("summary")
+        ):
             events.append(SlotSet("summary", problem))
             noted.append(f"{field_label('summary', language)}: {problem}")
         if noted:
