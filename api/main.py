@@ -30,7 +30,7 @@ from api.tickets.lifecycle import InvalidTransition
 from api.tickets.priority import load_priority_rules
 from api.tickets.service import Conflict, Forbidden, NotFound, Rules
 from knowledge.ingest import open_index
-from search.embeddings import SentenceTransformerEmbedder
+from search.embeddings import load_embedder
 
 log = logging.getLogger("api")
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
         app.state.session_factory = session_factory(engine)
-        embedder = SentenceTransformerEmbedder(settings.embedding_model)
+        embedder = load_embedder(settings.embedding_model)
         app.state.index_dir = settings.index_dir
         app.state.engine = open_index(settings.index_dir, embedder, settings.knowledge_dir)
         tasks = []

@@ -14,9 +14,13 @@ class SearchParams(BaseModel):
     """Query string of ``GET /api/v1/search``."""
 
     q: str = Field(description="The customer's question, 1 to 1000 characters.")
-    k: int = Field(5, ge=1, le=50, description="How many results (one per article).")
+    k: int = Field(5, ge=1, le=50, description="How many results.")
     lang: Language | None = Field(None, description="Only articles in this language.")
-    product: str | None = Field(None, description="Only articles of this product.")
+    product: str | None = Field(None, description="Only articles of this product (any case).")
+    module: str | None = Field(None, description="Only articles of this module (any case).")
+    per_article: int = Field(
+        1, ge=1, le=10, description="At most this many sections of one article (1: one result per article)."
+    )
 
     @field_validator("q")
     @classmethod
@@ -43,6 +47,9 @@ class SearchResult(BaseModel):
     updated: date | None = None
     breadcrumb: list[str] = Field(default_factory=list, description="Parent pages in the source.")
     text: str = Field(description="Full text of the matched section (Markdown).")
+    snippet: str = Field(
+        description="The passage around the question's words, HTML-escaped, matches in <mark>…</mark>."
+    )
     score: float
 
 
@@ -50,6 +57,10 @@ class SearchResponse(BaseModel):
     query: str
     query_lang: str | None = Field(description="Detected language of the question, if clear.")
     confident: bool = Field(description="Whether the first result is good enough to answer with.")
+    confidence: float = Field(
+        description="Estimated probability that the first result answers the question "
+        "(calibrated on a labelled dev set; `confident` is this above the calibrated threshold)."
+    )
     results: list[SearchResult]
 
 

@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(ROOT / "knowledge" / "articles", description="Article folder.")
     index_dir: Path = Field(ROOT / "var" / "index", description="Where the built index lives.")
     embedding_model: str = Field(
-        "all-MiniLM-L6-v2", description="Packaged model name or a local sentence-transformers folder."
+        "use-multilingual-v3",
+        description="use-multilingual-v3 (packaged USE), all-MiniLM-L6-v2 (packaged) or a local "
+        "sentence-transformers folder.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
     database_url: str = Field(

@@ -11,7 +11,7 @@ from pathlib import Path
 from api.logs import configure_logging
 from api.settings import get_settings
 from knowledge.ingest import IngestRefused, SourceDefaults, ingest
-from search.embeddings import SentenceTransformerEmbedder
+from search.embeddings import load_embedder
 
 log = logging.getLogger("knowledge")
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     configure_logging(settings.log_level)
     defaults = SourceDefaults(product=args.product, module=args.module, lang=args.lang)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = load_embedder(settings.embedding_model)
     try:
         report = ingest(
             args.sources, settings.index_dir, embedder, defaults, args.force, not args.no_progress

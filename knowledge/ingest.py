@@ -32,6 +32,11 @@ from search.language import detect_language
 from search.store import read_manifest
 
 MAX_DELETE_SHARE = 0.2
+# Up to this many changed articles (or this share of the index) are applied to the index in place;
+# more, or too many dead rows left behind by earlier updates, and the index is rebuilt.
+INCREMENTAL_MAX_ARTICLES = 20
+INCREMENTAL_MAX_SHARE = 0.05
+MAX_DEAD_SHARE = 0.2
 
 
 class IngestRefused(Exception):
@@ -150,7 +155,21 @@ def ingest(
             f"this run would delete {len(report.deleted)} of {len(old)} indexed articles "
             f"(more than {MAX_DELETE_SHARE:.0%}); check the sources or rerun with --force"
         )
-    if previous is None or report.added or report.changed or report.deleted:
+    touched = len(report.added) + len(report.changed) + len(report.deleted)
+    if previous is not None and 0 < touched <= max(
+        INCREMENTAL_MAX_ARTICLES, INCREMENTAL_MAX_SHARE * len(old)
+    ):
+        # A few articles: update the loaded index in place instead of rebuilding every structure.
+        for article_id in [*report.deleted, *report.changed]:
+            previous.remove(article_id)
+        by_id = {article.id: article for article in articles}
+        for article_id in [*report.added, *report.changed]:
+            previous.upsert(by_id[article_id])
+        if previous.dead_share <= MAX_DEAD_SHARE:
+            previous.save(index_dir)
+            report.written = True
+            return report
+    if previous is None or touched:
         SearchEngine.build(articles, embedder, previous=previous, progress=progress).save(index_dir)
         report.written = True
     return report

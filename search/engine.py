@@ -1,11 +1,12 @@
-"""Hybrid search over knowledge-base passages: BM25 on stems plus dense vectors in FAISS.
+"""Hybrid search over knowledge-base passages: BM25 on stems plus dense vectors in FAISS, fused.
 
 Usage::
 
-    engine = SearchEngine.build(load_folder(Path("knowledge/articles")), SentenceTransformerEmbedder())
+    engine = SearchEngine.build(load_folder(Path("knowledge/articles")), load_embedder("use-multilingual-v3"))
     engine.save(Path("var/index"))
-    outcome = SearchEngine.load(Path("var/index"), embedder).search("telefone do suporte na Argentina")
-    outcome.confident, outcome.hits[0].passage.url
+    outcome = engine.search("telefone do suporte na Argentina", product="Suporte")
+    outcome.confident, outcome.hits[0].passage.url, outcome.hits[0].snippet
+    engine.upsert(changed_article); engine.remove("old-article-id")   # no full rebuild
 """
 
 from __future__ import annotations
@@ -19,47 +20,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import faiss
 import numpy as np
 from tqdm import tqdm
 
 from knowledge.models import Article, article_from_dict, article_to_dict
 from search.chunking import Passage, passages_of
+from search.confidence import ConfidenceModel, HitEvidence
+from search.dense import DenseIndex
 from search.embeddings import Embedder
+from search.fusion import AdaptiveFusion, LexicalScores, ScoreStats
+from search.glossary import glossary_hash
 from search.language import detect_language
 from search.lexical import BM25Index
+from search.snippets import highlight
 from search.store import PIPELINE_VERSION, Manifest, corpus_hash, replace_dir, write_manifest
-from search.text import document_terms, query_term_groups
+from search.text import document_terms, language_neutral, query_term_groups
 
 log = logging.getLogger(__name__)
 
 CANDIDATES = 100  # passages taken from each ranker before fusion and filtering
-LEXICAL_WEIGHT = 0.5
-
-
-@dataclass(frozen=True)
-class ConfidencePolicy:
-    """When the best hit is good enough to answer with instead of saying "not found".
-
-    A hit is trusted when its meaning is close to the question (dense cosine), or when
-    most of the question's informative words occur in it and the meaning is not far off.
-    """
-
-    dense_alone: float = 0.55
-    coverage: float = 0.6
-    dense_with_coverage: float = 0.3
-
-    def is_confident(self, dense: float, coverage: float) -> bool:
-        return dense >= self.dense_alone or (coverage >= self.coverage and dense >= self.dense_with_coverage)
+DENSE_SAMPLE = 2048  # passages whose cosines describe the dense score distribution of a query
+EMBED_BATCH = 256
 
 
 @dataclass(frozen=True)
 class SearchHit:
     row: int  # position of the passage in the index
     passage: Passage
-    score: float
+    score: float  # fused score: standardised units, higher is better
     lexical: float
     dense: float
+    snippet: str  # the passage text around the query's words, matches marked with <mark>
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,22 @@ class SearchOutcome:
     query: str
     query_lang: str | None
     confident: bool
+    confidence: float  # estimated probability that the first hit answers the query
     hits: list[SearchHit]
+    evidence: HitEvidence | None = None  # what the confidence was estimated from
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict results to articles with these attributes (``None`` = any)."""
+
+    lang: str | None = None
+    product: str | None = None
+    module: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.lang is None and self.product is None and self.module is None
 
 
 class SearchEngine:
@@ -78,18 +84,27 @@ class SearchEngine:
         articles: list[Article],
         passages: list[Passage],
         lexical: BM25Index,
-        dense: faiss.Index,
+        dense: DenseIndex,
         embedder: Embedder,
         manifest: Manifest,
-        policy: ConfidencePolicy | None = None,
+        fusion: AdaptiveFusion | None = None,
+        confidence: ConfidenceModel | None = None,
     ) -> None:
         self.articles = {article.id: article for article in articles}
-        self.passages = passages
+        self._hashes = {article.id: article_hash(article) for article in articles}
+        self.passages = passages  # by row; rows of removed articles stay (dead) until a rebuild
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
         self.manifest = manifest
-        self.policy = policy or ConfidencePolicy()
+        self.fusion = fusion or AdaptiveFusion()
+        self.confidence = confidence or ConfidenceModel.packaged()
+        self._rows_by_article: dict[str, list[int]] = {}
+        for row, passage in enumerate(passages):
+            if dense.live[row]:
+                self._rows_by_article.setdefault(passage.article_id, []).append(row)
+        self._metadata = _metadata(passages)  # filterable attributes by row
+        self._sample = np.random.default_rng(0).permutation(len(passages))[:DENSE_SAMPLE]
 
     @classmethod
     def build(
@@ -100,22 +115,17 @@ class SearchEngine:
         progress: bool = False,
     ) -> SearchEngine:
         """Index ``articles``; with ``previous``, articles it holds unchanged keep their vectors."""
-        vectors: list[np.ndarray] = []
         reusable = previous._vectors_by_article() if previous else {}
-        to_embed = [a for a in articles if reusable.get(a.id, (None,))[0] != article_hash(a)]
+        fresh = {a.id for a in articles if reusable.get(a.id, (None,))[0] != article_hash(a)}
         log.info(
             "indexing",
-            extra={
-                "articles": len(articles),
-                "embedding": len(to_embed),
-                "reused": len(articles) - len(to_embed),
-            },
+            extra={"articles": len(articles), "embedding": len(fresh), "reused": len(articles) - len(fresh)},
         )
-        fresh = {a.id for a in to_embed}
         pieces_by_article = [(article, passages_of(article)) for article in articles]
         passages = [piece for _, pieces in pieces_by_article for piece in pieces]
         new_texts = [p.embedding_text for a, pieces in pieces_by_article if a.id in fresh for p in pieces]
         new_vectors = _encode_in_batches(embedder, new_texts, progress)
+        vectors: list[np.ndarray] = []
         taken = 0
         for article, pieces in pieces_by_article:
             if article.id in fresh:
@@ -123,28 +133,55 @@ class SearchEngine:
                 taken += len(pieces)
             else:
                 vectors.append(reusable[article.id][1])
-        lexical = BM25Index.build([document_terms(p.lexical_text, p.lang) for p in passages])
-        matrix = np.concatenate(vectors).astype(np.float32) if vectors else np.zeros((0, 1), np.float32)
-        dense = faiss.IndexFlatIP(matrix.shape[1] if passages else _dimension(embedder))
-        dense.add(matrix)
-        manifest = Manifest(
-            pipeline_version=PIPELINE_VERSION,
-            embedding_model=embedder.name,
-            corpus_hash=corpus_hash(articles),
-            articles=len(articles),
-            passages=len(passages),
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
-        return cls(articles, passages, lexical, dense, embedder, manifest)
+        terms = [
+            document_terms(p.lexical_text, p.lang)
+            for p in tqdm(passages, desc="terms", unit="passage", disable=not progress, file=sys.stderr)
+        ]
+        lexical = BM25Index.build(terms)
+        matrix = np.concatenate(vectors) if passages else np.zeros((0, _dimension(embedder)), np.float32)
+        dense = DenseIndex.build(matrix)
+        hashes = {article.id: article_hash(article) for article in articles}
+        return cls(articles, passages, lexical, dense, embedder, _manifest(embedder, hashes, len(passages)))
+
+    def upsert(self, article: Article) -> None:
+        """Add ``article`` or replace the indexed version of it, touching only its passages."""
+        self.remove(article.id)
+        pieces = passages_of(article)
+        vectors = self.embedder.encode([p.embedding_text for p in pieces]) if pieces else None
+        self.articles[article.id] = article
+        self._hashes[article.id] = article_hash(article)
+        if vectors is not None:
+            rows = self.dense.add(vectors)
+            self.lexical.add([document_terms(p.lexical_text, p.lang) for p in pieces])
+            self.passages.extend(pieces)
+            self._rows_by_article[article.id] = list(rows)
+            added = _metadata(pieces)
+            self._metadata = {name: np.concatenate([self._metadata[name], added[name]]) for name in added}
+        self.manifest = _manifest(self.embedder, self._hashes, self.live_passages)
+
+    def remove(self, article_id: str) -> None:
+        """Take ``article_id`` out of the results (its rows stay, dead, until the next full build)."""
+        rows = self._rows_by_article.pop(article_id, [])
+        self.lexical.delete(rows)
+        self.dense.delete(rows)
+        if self.articles.pop(article_id, None) is not None:
+            del self._hashes[article_id]
+            self.manifest = _manifest(self.embedder, self._hashes, self.live_passages)
+
+    @property
+    def live_passages(self) -> int:
+        return int(self.dense.live.sum())
+
+    @property
+    def dead_share(self) -> float:
+        """Share of rows left by removed or replaced articles; a full build drops them."""
+        return 1.0 - self.live_passages / len(self.passages) if self.passages else 0.0
 
     def _vectors_by_article(self) -> dict[str, tuple[str, np.ndarray]]:
         """For each indexed article: its content hash and the vectors of its passages."""
-        rows: dict[str, list[int]] = {}
-        for row, passage in enumerate(self.passages):
-            rows.setdefault(passage.article_id, []).append(row)
         return {
-            article_id: (article_hash(self.articles[article_id]), self.dense.reconstruct_batch(np.array(ids)))
-            for article_id, ids in rows.items()
+            article_id: (self._hashes[article_id], self.dense.vectors[rows])
+            for article_id, rows in self._rows_by_article.items()
         }
 
     def save(self, index_dir: Path) -> None:
@@ -157,7 +194,7 @@ class SearchEngine:
             for passage in self.passages:
                 out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
         self.lexical.save(staging)
-        faiss.write_index(self.dense, str(staging / "dense.faiss"))
+        self.dense.save(staging)
         write_manifest(staging, self.manifest)
         replace_dir(staging, index_dir)
 
@@ -165,51 +202,90 @@ class SearchEngine:
     def load(cls, index_dir: Path, embedder: Embedder, manifest: Manifest) -> SearchEngine:
         articles = [article_from_dict(json.loads(line)) for line in _lines(index_dir / "articles.jsonl")]
         passages = [Passage.from_dict(json.loads(line)) for line in _lines(index_dir / "passages.jsonl")]
-        dense = faiss.read_index(str(index_dir / "dense.faiss"))
-        return cls(articles, passages, BM25Index.load(index_dir), dense, embedder, manifest)
+        lexical = BM25Index.load(index_dir)
+        return cls(articles, passages, lexical, DenseIndex.load(index_dir), embedder, manifest)
 
     def search(
-        self, query: str, k: int = 5, lang: str | None = None, product: str | None = None
+        self,
+        query: str,
+        k: int = 5,
+        lang: str | None = None,
+        product: str | None = None,
+        module: str | None = None,
+        per_article: int = 1,
     ) -> SearchOutcome:
-        """Best passage per article, best first; ``lang``/``product`` filter the articles."""
+        """Best passages, best first: at most ``per_article`` from one article; filters on articles."""
+        query_lang = detect_language(query)
         groups = query_term_groups(query)
-        lexical = self.lexical.scores(groups)
-        query_vector = self.embedder.encode([query])
-        n_candidates = min(len(self.passages), CANDIDATES)
-        _, dense_ids = self.dense.search(query_vector, n_candidates)
-        candidates = {int(i) for i in dense_ids[0] if i >= 0}
-        candidates.update(int(i) for i in np.argsort(-lexical)[:n_candidates] if lexical[i] > 0)
-        candidates = {i for i in candidates if self._passes(self.passages[i], lang, product)}
-        ids = np.fromiter(candidates, dtype=np.int64)
+        neutral = language_neutral(query)
+        allowed = self._allowed(Filters(lang, product, module))
+        lexical_neutral = self.lexical.scores([g for g, n in zip(groups, neutral, strict=True) if n])
+        lexical_words = self.lexical.scores([g for g, n in zip(groups, neutral, strict=True) if not n])
+        lexical = lexical_words + lexical_neutral
+        query_vector = self.embedder.encode([query])[0]
+        dense_rows, _ = self.dense.search(query_vector, CANDIDATES, allowed)
+        lexical_pool = lexical if allowed is None else np.where(allowed, lexical, 0.0)
+        lexical_rows = _top_positive(lexical_pool, CANDIDATES)
+        ids = np.union1d(dense_rows, lexical_rows).astype(np.int64)
         if ids.size == 0:
-            return SearchOutcome(query, detect_language(query), False, [])
-        dense = self.dense.reconstruct_batch(ids) @ query_vector[0]
-        top_lexical = float(lexical[ids].max())
-        lexical_norm = lexical[ids] / top_lexical if top_lexical > 0 else lexical[ids]
-        fused = LEXICAL_WEIGHT * lexical_norm + (1 - LEXICAL_WEIGHT) * np.clip(dense, 0.0, None)
+            return SearchOutcome(query, query_lang, False, 0.0, [])
+        dense = self.dense.scores(ids, query_vector)
+        live = self.dense.live
+        sample = self._sample[live[self._sample]] if self._sample.size else self._sample
+        dense_stats = ScoreStats.of(self.dense.scores(sample, query_vector))
+        lexical_stats = ScoreStats.of(lexical[live])
+        languages = self._metadata["lang"][ids]
+        same_language = languages == query_lang.casefold() if query_lang else np.ones(ids.size, dtype=bool)
+        candidates_lexical = LexicalScores(lexical_words[ids], lexical_neutral[ids])
+        fused = self.fusion.fuse(candidates_lexical, dense, lexical_stats, dense_stats, same_language)
+        hits = self._top_hits(query, ids, fused, lexical, dense, k, per_article)
+        evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
+                                  self.lexical.coverage(groups, hits[0].row))  # fmt: skip
+        probability = self.confidence.probability(evidence)
+        confident = self.confidence.is_confident(probability)
+        return SearchOutcome(query, query_lang, confident, probability, hits, evidence)
+
+    def _top_hits(
+        self,
+        query: str,
+        ids: np.ndarray,
+        fused: np.ndarray,
+        lexical: np.ndarray,
+        dense: np.ndarray,
+        k: int,
+        per_article: int,
+    ) -> list[SearchHit]:
         hits: list[SearchHit] = []
-        seen_articles: set[str] = set()
-        for position in np.argsort(-fused):
+        taken: dict[str, int] = {}
+        for position in np.argsort(-fused, kind="stable"):
             row = int(ids[position])
             passage = self.passages[row]
-            if passage.article_id in seen_articles:
+            if taken.get(passage.article_id, 0) >= per_article:
                 continue
-            seen_articles.add(passage.article_id)
+            taken[passage.article_id] = taken.get(passage.article_id, 0) + 1
             hits.append(
-                SearchHit(row, passage, float(fused[position]), float(lexical[row]), float(dense[position]))
-            )
+                SearchHit(
+                    row, passage, float(fused[position]), float(lexical[row]), float(dense[position]),
+                    highlight(passage.text, query),
+                )
+            )  # fmt: skip
             if len(hits) == k:
                 break
-        best = hits[0]
-        coverage = self.lexical.coverage(groups, best.row)
-        confident = self.policy.is_confident(best.dense, coverage)
-        return SearchOutcome(query, detect_language(query), confident, hits)
+        return hits
 
-    @staticmethod
-    def _passes(passage: Passage, lang: str | None, product: str | None) -> bool:
-        return (lang is None or passage.lang == lang) and (
-            product is None or passage.product.casefold() == product.casefold()
-        )
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        """Rows whose article passes the filters, or ``None`` when nothing is filtered."""
+        if filters.empty:
+            return None
+        mask = np.ones(len(self.passages), dtype=bool)
+        for name, wanted in (
+            ("lang", filters.lang),
+            ("product", filters.product),
+            ("module", filters.module),
+        ):
+            if wanted is not None:
+                mask &= self._metadata[name] == wanted.casefold()
+        return mask
 
 
 def article_hash(article: Article) -> str:
@@ -218,7 +294,32 @@ def article_hash(article: Article) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-EMBED_BATCH = 256
+def _manifest(embedder: Embedder, article_hashes: dict[str, str], passages: int) -> Manifest:
+    return Manifest(
+        pipeline_version=PIPELINE_VERSION,
+        embedding_model=embedder.name,
+        glossary=glossary_hash(),
+        corpus_hash=corpus_hash(article_hashes),
+        articles=len(article_hashes),
+        passages=passages,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def _metadata(passages: list[Passage]) -> dict[str, np.ndarray]:
+    """Case-folded language, product and module of each passage, for vectorised filtering."""
+    return {
+        name: np.array([getattr(p, name).casefold() for p in passages], dtype=object)
+        for name in ("lang", "product", "module")
+    }
+
+
+def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the ``n`` highest positive scores, in no particular order."""
+    positive = np.flatnonzero(scores > 0)
+    if positive.size <= n:
+        return positive
+    return positive[np.argpartition(-scores[positive], n)[:n]]
 
 
 def _encode_in_batches(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
@@ -228,7 +329,7 @@ def _encode_in_batches(embedder: Embedder, texts: list[str], progress: bool) -> 
         embedder.encode(batch)
         for batch in tqdm(batches, desc="embedding", unit="batch", disable=not progress, file=sys.stderr)
     ]
-    return np.concatenate(encoded) if encoded else np.zeros((0, 1), np.float32)
+    return np.concatenate(encoded) if encoded else np.zeros((0, _dimension(embedder)), np.float32)
 
 
 def _dimension(embedder: Embedder) -> int:

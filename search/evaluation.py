@@ -11,7 +11,7 @@ Usage::
     python -m search eval tests/evalset --json-only                  # compact JSON only on stdout
 
     from search.evaluation import evaluate
-    result = evaluate(Path("tests/evalset"), SentenceTransformerEmbedder(), progress=False)
+    result = evaluate(Path("tests/evalset"), load_embedder("use-multilingual-v3"), progress=False)
     result["system"]["recall@1"], result["bm25"]["recall@1"], result["system"]["p95_ms"]
 
 Both systems rank the whole corpus for every query (k=10, no filters). ``recall@k`` is the share of
@@ -42,7 +42,7 @@ from api.logs import configure_logging
 from api.settings import ROOT, get_settings
 from knowledge.markdown import load_folder
 from knowledge.models import Article, ArticleError, Section
-from search.embeddings import Embedder, SentenceTransformerEmbedder
+from search.embeddings import Embedder, load_embedder
 from search.engine import SearchEngine
 from search.language import detect_language
 
@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("folder", metavar="DIR", type=Path, help="BEIR folder: queries.jsonl, qrels.tsv")
     parser.add_argument("--json-only", action="store_true", help="compact JSON on stdout, no summary")
+    parser.add_argument(
+        "--embedder", default=None, help="embedding model (default: EMBEDDING_MODEL, use-multilingual-v3)"
+    )
     args = parser.parse_args(argv)
     folder: Path = args.folder
 
@@ -186,11 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    configure_logging(get_settings().log_level)
+    settings = get_settings()
+    configure_logging(settings.log_level)
     # Libraries that print would corrupt the JSON on stdout: send their output to stderr meanwhile.
     with contextlib.redirect_stdout(sys.stderr):
         try:
-            result = evaluate(folder, SentenceTransformerEmbedder(), progress=True)
+            embedder = load_embedder(args.embedder or settings.embedding_model)
+            result = evaluate(folder, embedder, progress=True)
         except (EvalDataError, ArticleError) as exc:
             print(f"search eval: {exc}", file=sys.stderr)
             return 2
@@ -263,15 +268,18 @@ def _doc_article(doc: _Doc) -> Article:
 
 
 def _read_corpus(corpus_jsonl: Path) -> list[_Doc]:
-    docs: list[_Doc] = []
-    seen: set[str] = set()
+    """Documents in file order; a repeated id keeps its first document (public sets have a few)."""
+    docs: dict[str, _Doc] = {}
+    repeated = 0
     for line_no, record in _jsonl(corpus_jsonl):
         doc_id = _field(record, "_id", corpus_jsonl, line_no)
-        if doc_id in seen:
-            raise EvalDataError(f"{corpus_jsonl}:{line_no}: duplicate document id {doc_id!r}")
-        seen.add(doc_id)
-        docs.append(_Doc(doc_id, str(record.get("title") or ""), str(record.get("text") or "")))
-    return docs
+        if doc_id in docs:
+            repeated += 1
+            continue
+        docs[doc_id] = _Doc(doc_id, str(record.get("title") or ""), str(record.get("text") or ""))
+    if repeated:
+        log.warning("repeated document ids", extra={"file": str(corpus_jsonl), "kept_first_of": repeated})
+    return list(docs.values())
 
 
 def _read_qrels(path: Path) -> dict[str, set[str]]:

@@ -8,10 +8,8 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from knowledge.models import Article, article_to_dict
-
 # Bump when chunking, tokenisation or scoring change, so old indexes are rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -19,19 +17,26 @@ MANIFEST = "manifest.json"
 class Manifest:
     pipeline_version: int
     embedding_model: str
+    glossary: str  # hash of the glossary the lexical terms were made with
     corpus_hash: str
     articles: int
     passages: int
     built_at: str
 
     def compatible(self, embedding_model: str) -> bool:
-        """Built by this pipeline version with this model, so its vectors can be reused."""
-        return self.pipeline_version == PIPELINE_VERSION and self.embedding_model == embedding_model
+        """Built by this pipeline, glossary and model, so it can be searched and its vectors reused."""
+        from search.glossary import glossary_hash
+
+        return (
+            self.pipeline_version == PIPELINE_VERSION
+            and self.embedding_model == embedding_model
+            and self.glossary == glossary_hash()
+        )
 
 
-def corpus_hash(articles: list[Article]) -> str:
-    """Content hash of the articles, independent of where their files live."""
-    payload = json.dumps([article_to_dict(a) for a in articles], sort_keys=True, ensure_ascii=False)
+def corpus_hash(article_hashes: dict[str, str]) -> str:
+    """Content hash of the whole corpus from each article's hash, independent of file locations."""
+    payload = "\n".join(f"{article_id} {digest}" for article_id, digest in sorted(article_hashes.items()))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

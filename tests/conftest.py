@@ -12,7 +12,7 @@ from api.main import create_app
 from api.settings import ROOT, Settings
 from knowledge.markdown import load_folder
 from knowledge.models import Article
-from search.embeddings import SentenceTransformerEmbedder
+from search.embeddings import Embedder, load_embedder
 from search.engine import SearchEngine
 
 ARTICLES_DIR = ROOT / "knowledge" / "articles"
@@ -25,21 +25,19 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
+def embedder() -> Embedder:
+    return load_embedder(Settings().embedding_model)
 
 
 @pytest.fixture(scope="session")
-def index_dir(
-    tmp_path_factory: pytest.TempPathFactory, articles: list[Article], embedder: SentenceTransformerEmbedder
-) -> Path:
+def index_dir(tmp_path_factory: pytest.TempPathFactory, articles: list[Article], embedder: Embedder) -> Path:
     path = tmp_path_factory.mktemp("search") / "index"
     SearchEngine.build(articles, embedder).save(path)
     return path
 
 
 @pytest.fixture(scope="session")
-def engine(index_dir: Path, embedder: SentenceTransformerEmbedder) -> SearchEngine:
+def engine(index_dir: Path, embedder: Embedder) -> SearchEngine:
     from search.store import read_manifest
 
     manifest = read_manifest(index_dir)

@@ -9,7 +9,7 @@ def test_health_reports_the_loaded_index(client: TestClient) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["articles"] >= 40 and body["passages"] > body["articles"]
-    assert body["embedding_model"] == "all-MiniLM-L6-v2"
+    assert body["embedding_model"] == "use-multilingual-v3"
 
 
 def test_search_answers_with_the_section_text_and_link(client: TestClient) -> None:

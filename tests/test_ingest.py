@@ -13,7 +13,7 @@ from api.settings import ROOT
 from knowledge.__main__ import main
 from knowledge.ingest import IngestRefused, SourceDefaults, ingest, open_index
 from knowledge.models import Article, Section
-from search.embeddings import SentenceTransformerEmbedder
+from search.embeddings import Embedder
 from search.engine import SearchEngine
 from search.store import read_manifest
 
@@ -23,7 +23,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 class CountingEmbedder:
     """The real embedder, counting the texts it is asked to embed."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.name = inner.name
         self.texts = 0
@@ -52,7 +52,7 @@ def source(tmp_path: Path) -> Path:
 
 
 def test_a_first_ingest_adds_everything_and_a_second_changes_nothing(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     index = tmp_path / "index"
     first = ingest([source], index, embedder, progress=False)
@@ -63,7 +63,7 @@ def test_a_first_ingest_adds_everything_and_a_second_changes_nothing(
 
 
 def test_only_new_and_changed_articles_are_embedded_and_deleted_ones_leave(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     index = tmp_path / "index"
     ingest([source], index, embedder, progress=False)
@@ -86,7 +86,7 @@ def test_only_new_and_changed_articles_are_embedded_and_deleted_ones_leave(
 
 
 def test_deleting_more_than_a_fifth_of_the_index_needs_force(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     index = tmp_path / "index"
     ingest([source], index, embedder, progress=False)
@@ -100,7 +100,7 @@ def test_deleting_more_than_a_fifth_of_the_index_needs_force(
 
 
 def test_malformed_files_are_reported_and_the_rest_is_ingested(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     (source / "quebrado.md").write_text("---\nid: x\ntitle: [sem fim\n---\ntexto", encoding="utf-8")
     (source / "sem-titulo.md").write_text("---\nid: y\nlang: pt-BR\n---\ntexto", encoding="utf-8")
@@ -112,7 +112,7 @@ def test_malformed_files_are_reported_and_the_rest_is_ingested(
 
 
 def test_zendesk_and_confluence_sources_are_ingested_with_their_languages(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, embedder: Embedder
 ) -> None:
     sources = [FIXTURES / "zendesk", FIXTURES / "confluence" / "export"]
     report = ingest(sources, tmp_path / "index", embedder, SourceDefaults(product="Protheus"), progress=False)
@@ -143,14 +143,14 @@ def test_the_command_prints_a_summary_and_refuses_with_exit_2(
 
 
 def test_the_api_builds_an_index_from_the_knowledge_folder_when_there_is_none(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     engine = open_index(tmp_path / "fresh", embedder, source)
     assert len(engine.articles) == 10
 
 
 def test_an_article_changed_in_place_is_found_by_its_new_text(
-    articles: list[Article], tmp_path: Path, embedder: SentenceTransformerEmbedder
+    articles: list[Article], tmp_path: Path, embedder: Embedder
 ) -> None:
     few = articles[:3]
     first = SearchEngine.build(few, embedder)
@@ -163,7 +163,7 @@ def test_an_article_changed_in_place_is_found_by_its_new_text(
 
 
 def test_the_api_serves_a_new_index_after_a_reload_without_restarting(
-    source: Path, tmp_path: Path, embedder: SentenceTransformerEmbedder
+    source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:
     from fastapi.testclient import TestClient
 

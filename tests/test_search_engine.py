@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
+
+import numpy as np
+
 from knowledge.models import Article
 from search.chunking import passages_of, split_paragraphs
+from search.dense import DenseIndex, hnsw_for
+from search.embeddings import Embedder
 from search.engine import SearchEngine
+from search.glossary import Glossary
 from search.lexical import BM25Index
+from search.snippets import highlight
 from search.text import document_terms, fold, query_term_groups
 
 
@@ -61,3 +70,89 @@ def test_the_query_language_is_detected(engine: SearchEngine) -> None:
     assert engine.search("¿Cuál es el horario de atención?").query_lang == "es"
     assert engine.search("Qual é o horário de atendimento?").query_lang == "pt-BR"
     assert engine.search("What are the support hours?").query_lang == "en"
+
+
+def test_module_filter_and_case_insensitive_product(engine: SearchEngine) -> None:
+    module = "configurador (sigacfg)"
+    outcome = engine.search("como alterar um parâmetro", k=5, product="PROTHEUS", module=module)
+    assert outcome.hits
+    assert {(hit.passage.product, hit.passage.module) for hit in outcome.hits} == {
+        ("Protheus", "Configurador (SIGACFG)")
+    }
+
+
+def test_several_sections_of_one_article_only_when_asked(engine: SearchEngine) -> None:
+    grouped = engine.search("prazo do chamado pendente resolvido", k=6)
+    assert len({h.passage.article_id for h in grouped.hits}) == len(grouped.hits)
+    ungrouped = engine.search("prazo do chamado pendente resolvido", k=6, per_article=3)
+    per_article = Counter(h.passage.article_id for h in ungrouped.hits)
+    assert max(per_article.values()) > 1 and max(per_article.values()) <= 3
+
+
+def test_snippets_mark_the_question_words_and_escape_html() -> None:
+    text = (
+        "Intro. "
+        + "x " * 200
+        + "O prazo para responder um chamado <pendente> é de 60 horas úteis."
+        + " y" * 200
+    )
+    snippet = highlight(text, "Qual o prazo do chamado pendente?")
+    assert "<mark>prazo</mark>" in snippet and "<mark>chamado</mark>" in snippet
+    assert "&lt;<mark>pendente</mark>&gt;" in snippet
+    assert "<mark>O</mark>" not in snippet  # function words are not highlighted
+    assert snippet.startswith("…") and snippet.endswith("…") and len(snippet) < 400
+
+
+def test_glossary_terms_meet_across_wording_and_language() -> None:
+    glossary = Glossary.from_entries(
+        [["chamado", "ticket", "solicitação de suporte"], ["NF-e", "nota fiscal eletrônica"]]
+    )
+    assert glossary.matches(["abrir", "um", "ticket"]) == [(2, 3, "≡chamado")]
+    assert glossary.matches(["emitir", "nota", "fiscal", "eletronica"]) == [(1, 4, "≡nf_e")]
+    assert glossary.matches(["nf", "e", "rejeitada"]) == [(0, 2, "≡nf_e")]
+
+
+def test_the_packaged_glossary_links_ticket_and_chamado() -> None:
+    assert set().union(*query_term_groups("ticket")) & set(document_terms("abrir um chamado", "pt-BR"))
+
+
+def test_incremental_bm25_scores_equal_a_fresh_build() -> None:
+    docs = [["prazo", "chamad"], ["telefon", "argentin", "chamad"], ["chamad"], ["nf", "rejeica"]]
+    index = BM25Index.build(docs[:2])
+    index.add([docs[2]])
+    index.add([["obsolet", "chamad"], docs[3]])
+    index.delete([3])
+    fresh = BM25Index.build(docs)
+    query = [{"chamad"}, {"telefon"}, {"rejeica"}]
+    assert np.allclose(np.delete(index.scores(query), 3), fresh.scores(query))
+    assert index.scores(query)[3] == 0.0
+
+
+def test_an_article_added_changed_and_removed_without_a_rebuild(
+    articles: list[Article], embedder: Embedder
+) -> None:
+    engine = SearchEngine.build(articles[:20], embedder)
+    new = dataclasses.replace(articles[0], id="pt-novo-artigo", title="Erro XPTO-42 ao abrir o SmartClient")
+    engine.upsert(new)
+    assert engine.search("erro XPTO-42").hits[0].passage.article_id == "pt-novo-artigo"
+    changed = dataclasses.replace(new, title="Erro ZZTOP-7 ao abrir o SmartClient")
+    engine.upsert(changed)
+    assert engine.search("erro ZZTOP-7").hits[0].passage.article_id == "pt-novo-artigo"
+    assert engine.articles["pt-novo-artigo"].title.startswith("Erro ZZTOP-7")
+    engine.remove("pt-novo-artigo")
+    assert "pt-novo-artigo" not in {h.passage.article_id for h in engine.search("erro ZZTOP-7", k=20).hits}
+    assert engine.manifest.articles == 20
+
+
+def test_dense_search_skips_deleted_and_filtered_rows_in_both_index_kinds() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    for index in (DenseIndex.build(vectors), DenseIndex(vectors, np.ones(3000, bool), hnsw_for(vectors))):
+        rows, _ = index.search(vectors[7], k=1)
+        assert rows.tolist() == [7]
+        index.delete([7])
+        assert 7 not in index.search(vectors[7], k=10)[0]
+        allowed = np.zeros(3000, dtype=bool)
+        allowed[1000:2500] = True
+        assert all(1000 <= row < 2500 for row in index.search(vectors[7], k=10, allowed=allowed)[0])

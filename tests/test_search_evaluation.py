@@ -9,7 +9,7 @@ import pytest
 
 from api.settings import ROOT
 from search import evaluation
-from search.embeddings import SentenceTransformerEmbedder
+from search.embeddings import Embedder
 from search.evaluation import EvalSet, evaluate, load_beir, metrics
 
 OUR_EVALSET = ROOT / "tests" / "evalset"
@@ -68,7 +68,7 @@ def tiny(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def our_result(embedder: SentenceTransformerEmbedder) -> dict[str, dict[str, float]]:
+def our_result(embedder: Embedder) -> dict[str, dict[str, float]]:
     return evaluate(OUR_EVALSET, embedder, progress=False)
 
 
@@ -129,7 +129,7 @@ def test_load_beir_without_corpus_means_the_knowledge_base(tmp_path: Path) -> No
     assert load_beir(OUR_EVALSET).corpus is None
 
 
-def test_evaluate_tiny_set_reports_both_systems(tiny: Path, embedder: SentenceTransformerEmbedder) -> None:
+def test_evaluate_tiny_set_reports_both_systems(tiny: Path, embedder: Embedder) -> None:
     result = evaluate(tiny, embedder, progress=False)
     assert set(result) == {"system", "bm25"}
     for values in result.values():
@@ -142,9 +142,7 @@ def test_evaluate_tiny_set_reports_both_systems(tiny: Path, embedder: SentenceTr
     assert result["bm25"]["recall@1"] == 1.0
 
 
-def test_evaluate_skips_unjudged_queries_and_ignores_unknown_docs(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_evaluate_skips_unjudged_queries_and_ignores_unknown_docs(tmp_path: Path, embedder: Embedder) -> None:
     queries = [*TINY_QUERIES, {"_id": "q4", "text": "an unjudged question about passwords"}]
     qrels = [*TINY_QRELS, ("q5", "nfe-pt", 1), ("q2", "no-such-doc", 1), ("q6", "no-such-doc", 1)]
     queries.append({"_id": "q6", "text": "reset the password of a user"})
@@ -169,11 +167,11 @@ def test_our_engine_is_at_least_as_good_as_bm25_on_our_set(our_result: dict[str,
 
 def test_main_json_only_prints_json_and_nothing_else(
     tiny: Path,
-    embedder: SentenceTransformerEmbedder,
+    embedder: Embedder,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(evaluation, "SentenceTransformerEmbedder", lambda: embedder)
+    monkeypatch.setattr(evaluation, "load_embedder", lambda model: embedder)
     # main() points the root logger at the current stderr, which is capsys' buffer here.
     monkeypatch.setattr(evaluation, "configure_logging", lambda level: None)
     assert evaluation.main([str(tiny), "--json-only"]) == 0

@@ -54,7 +54,9 @@ SEED_FACTS = [
 def test_a_seed_fact_is_found_by_a_customer_question(
     engine: SearchEngine, question: str, lang: str, fact: str
 ) -> None:
-    outcome = engine.search(question, k=3, lang=lang)
+    # The best three sections, up to two from one article: the chat shows the best section and
+    # links the article, whose neighbouring section sometimes holds the exact detail.
+    outcome = engine.search(question, k=3, lang=lang, per_article=2)
     texts = [engine.articles[h.passage.article_id].section(h.passage.section_id) for h in outcome.hits]
     assert outcome.confident, question
     assert any(fact.casefold() in (s.text.casefold() if s else "") for s in texts), [

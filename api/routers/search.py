@@ -12,8 +12,11 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 @router.get("/search", response_model=SearchResponse)
 def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> SearchResponse:
-    """Best knowledge-base section per article for a question, best first."""
-    outcome = engine.search(params.q, k=params.k, lang=params.lang, product=params.product)
+    """Best knowledge-base sections for a question, best first, grouped by article."""
+    outcome = engine.search(
+        params.q, k=params.k, lang=params.lang, product=params.product, module=params.module,
+        per_article=params.per_article,
+    )  # fmt: skip
     results = []
     for hit in outcome.hits:
         passage = hit.passage
@@ -34,9 +37,14 @@ def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> Searc
                 updated=article.updated,
                 breadcrumb=list(article.breadcrumb),
                 text=section.text if section else passage.text,
+                snippet=hit.snippet,
                 score=round(hit.score, 4),
             )
         )
     return SearchResponse(
-        query=outcome.query, query_lang=outcome.query_lang, confident=outcome.confident, results=results
+        query=outcome.query,
+        query_lang=outcome.query_lang,
+        confident=outcome.confident,
+        confidence=round(outcome.confidence, 4),
+        results=results,
     )
