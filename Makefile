@@ -27,21 +27,23 @@ PYTHON310 ?= $(shell if python3.10 -c 'import sys' >/dev/null 2>&1; then echo py
 VENV := .venv
 BOT_VENV := .venv-bot
 INDEX := var/index/manifest.json
+BENCH_SECTIONS ?= 100000
 BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
-INDEX_CODE := $(wildcard knowledge/*.py search/*.py)
+INDEX_CODE := $(wildcard knowledge/*.py search/*.py search/data/*)
 BOT_DATA := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py)
 BOT_CODE := $(wildcard bot/actions/*.py bot/channels/*.py)
 
-.PHONY: help run test index train lint typecheck unit bot-test postgres browser bench clean
+.PHONY: help run test index train lint typecheck unit bot-test postgres browser bench eval clean
 
 help:
 	@echo "make run    set up, build what is stale, start API + Rasa + actions, print the chat URL"
 	@echo "make test   set up and run every test (lint, types, unit, Rasa, end-to-end)"
 	@echo "make index  build the search index if the articles changed"
 	@echo "make train  train the Rasa model if its data changed"
-	@echo "make bench  load and safety check of the ticket API (numbers printed)"
+	@echo "make bench  benchmarks, numbers printed: ticket API load, chat latency, NLU, search at 100k sections"
+	@echo "make eval   search quality on every public set in ../shared/evaldata (Markdown table)"
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Python 3.11 environment ($(VENV))"
@@ -125,6 +127,10 @@ bench: $(VENV)/.installed $(INDEX) $(MODEL)
 	$(VENV)/bin/python -m bench.tickets_load
 	$(VENV)/bin/python -m bench.chat_latency
 	cd bot && PYTHONWARNINGS=ignore ../$(BOT_VENV)/bin/python nlu_by_language.py
+	$(VENV)/bin/python -m bench.search_scale --sections $(BENCH_SECTIONS)
+
+eval: $(VENV)/.installed
+	$(VENV)/bin/python -m bench.retrieval_table
 
 clean:
 	rm -rf var bot/models bot/.rasa

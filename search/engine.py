@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 100  # passages taken from each ranker before fusion and filtering
 DENSE_SAMPLE = 2048  # passages whose cosines describe the dense score distribution of a query
+# (drawn when the index is built or loaded; articles updated since then do not shift it noticeably)
 EMBED_BATCH = 256
 
 
@@ -104,7 +105,9 @@ class SearchEngine:
             if dense.live[row]:
                 self._rows_by_article.setdefault(passage.article_id, []).append(row)
         self._metadata = _metadata(passages)  # filterable attributes by row
-        self._sample = np.random.default_rng(0).permutation(len(passages))[:DENSE_SAMPLE]
+        # A fixed random sample of passage vectors, contiguous so a query's cosines with it cost little.
+        sample = np.random.default_rng(0).permutation(len(passages))[:DENSE_SAMPLE]
+        self._sample_vectors = np.ascontiguousarray(dense.vectors[np.sort(sample)])
 
     @classmethod
     def build(
@@ -230,10 +233,8 @@ class SearchEngine:
         if ids.size == 0:
             return SearchOutcome(query, query_lang, False, 0.0, [])
         dense = self.dense.scores(ids, query_vector)
-        live = self.dense.live
-        sample = self._sample[live[self._sample]] if self._sample.size else self._sample
-        dense_stats = ScoreStats.of(self.dense.scores(sample, query_vector))
-        lexical_stats = ScoreStats.of(lexical[live])
+        dense_stats = ScoreStats.of(self._sample_vectors @ query_vector)
+        lexical_stats = ScoreStats.of(lexical[self.dense.live])
         languages = self._metadata["lang"][ids]
         same_language = languages == query_lang.casefold() if query_lang else np.ones(ids.size, dtype=bool)
         candidates_lexical = LexicalScores(lexical_words[ids], lexical_neutral[ids])

@@ -1,8 +1,10 @@
 """BM25 over stemmed terms, updatable one document at a time.
 
-Term frequencies live in a few immutable sparse segments (one per batch of added documents, the way
-Lucene does it); BM25 weights are computed at query time from the postings of the query's terms, so
-adding or deleting one article touches only that article's rows and the document frequencies.
+Postings live in a few immutable sparse segments (one per batch of added documents, the way Lucene
+does it), each holding the length-normalised term frequency of BM25 computed when it was written
+(with the average document length of that moment); the IDF is applied at query time from the live
+document frequencies. Adding or deleting one article touches only its rows and the frequencies, and
+a full rebuild makes the lengths exact again.
 
 Usage::
 
@@ -30,7 +32,7 @@ MAX_SEGMENTS = 8  # above this, the small segments are merged into one
 @dataclass
 class _Segment:
     first_row: int
-    tf: sparse.csc_matrix  # rows of this segment x vocabulary known when it was written
+    tf: sparse.csc_matrix  # rows x vocabulary known when written: tf·(k1+1) / (tf + k1·length norm)
 
     @property
     def rows(self) -> int:
@@ -75,15 +77,18 @@ class BM25Index:
                 rows.append(row)
                 cols.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
                 counts.append(count)
-        tf = sparse.csc_matrix(
-            (np.asarray(counts, dtype=np.float32), (rows, cols)), shape=(len(documents), len(self.vocabulary))
-        )
         self.df = np.concatenate([self.df, np.zeros(len(self.vocabulary) - self.df.size, dtype=np.int64)])
         self.df += np.bincount(cols, minlength=len(self.vocabulary))
-        self.lengths = np.concatenate([self.lengths, np.array([len(d) for d in documents], dtype=np.float32)])
+        lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        self.lengths = np.concatenate([self.lengths, lengths])
         self.live = np.concatenate([self.live, np.ones(len(documents), dtype=bool)])
+        average_length = float(self.lengths[self.live].mean()) or 1.0
+        tf = np.asarray(counts, dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * lengths[rows] / average_length)
+        saturated = tf * (self.k1 + 1) / (tf + norm)
+        tf_matrix = sparse.csc_matrix((saturated, (rows, cols)), shape=(len(documents), len(self.vocabulary)))
         if documents:
-            self.segments.append(_Segment(first, tf))
+            self.segments.append(_Segment(first, tf_matrix))
         if len(self.segments) > MAX_SEGMENTS:
             self._merge_small_segments()
         return range(first, self.size)
@@ -104,14 +109,16 @@ class BM25Index:
         n_live = self.live_count
         if n_live == 0:
             return total
-        average_length = float(self.lengths[self.live].mean()) or 1.0
         for group in query:
+            columns = self._columns(group)
+            if len(columns) == 1:  # the common case: no max over variants needed
+                rows, saturated = self._postings(columns[0])
+                total[rows] += np.float32(self._idf(columns[0], n_live)) * saturated
+                continue
             best = np.zeros(self.size, dtype=np.float32)
-            for column in self._columns(group):
-                idf = math.log1p((n_live - self.df[column] + 0.5) / (self.df[column] + 0.5))
-                rows, tf = self._postings(column)
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[rows] / average_length)
-                weight = idf * tf * (self.k1 + 1) / (tf + norm)
+            for column in columns:
+                rows, saturated = self._postings(column)
+                weight = np.float32(self._idf(column, n_live)) * saturated
                 best[rows] = np.maximum(best[rows], weight)  # a term lists each row once
             total += best
         total[~self.live] = 0.0
@@ -127,7 +134,7 @@ class BM25Index:
             if not columns:
                 expected += unknown_idf
                 continue
-            weight = max(math.log1p((n_live - self.df[c] + 0.5) / (self.df[c] + 0.5)) for c in columns)
+            weight = max(self._idf(column, n_live) for column in columns)
             expected += weight
             if any(row in self._postings(column)[0] for column in columns):
                 found += weight
@@ -135,7 +142,7 @@ class BM25Index:
 
     def save(self, path: Path) -> None:
         merged = self._merged(self.segments)
-        sparse.save_npz(path / "bm25_tf.npz", merged.tf if merged else sparse.csc_matrix((0, 0)))
+        sparse.save_npz(path / "bm25_postings.npz", merged.tf if merged else sparse.csc_matrix((0, 0)))
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=object)
         np.savez(
             path / "bm25_terms.npz",
@@ -152,10 +159,13 @@ class BM25Index:
         index = cls(float(data["params"][0]), float(data["params"][1]))
         index.vocabulary = {str(term): column for column, term in enumerate(data["terms"])}
         index.df, index.lengths, index.live = data["df"], data["lengths"], data["live"]
-        tf = sparse.load_npz(path / "bm25_tf.npz").tocsc()
+        tf = sparse.load_npz(path / "bm25_postings.npz").tocsc()
         if tf.shape[0]:
             index.segments = [_Segment(0, tf)]
         return index
+
+    def _idf(self, column: int, n_live: int) -> float:
+        return math.log1p((n_live - self.df[column] + 0.5) / (self.df[column] + 0.5))
 
     def _columns(self, group: set[str]) -> list[int]:
         return [self.vocabulary[term] for term in group if term in self.vocabulary]

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # Bump when chunking, tokenisation or scoring change, so old indexes are rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 MANIFEST = "manifest.json"
 
 

@@ -90,3 +90,24 @@ def test_browsers_on_localhost_may_call_the_api(client: TestClient) -> None:
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
     other = client.get("/health", headers={"Origin": "https://evil.example.com"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_search_results_carry_a_highlighted_snippet_and_a_calibrated_confidence(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "prazo do chamado pendente", "lang": "pt-BR"}).json()
+    assert "<mark>" in body["results"][0]["snippet"]
+    assert 0.0 <= body["confidence"] <= 1.0 and body["confident"] is True
+
+
+def test_search_filters_by_module_and_groups_by_article_unless_asked(client: TestClient) -> None:
+    params = {"q": "parâmetro MV_ do Protheus", "module": "Configurador (SIGACFG)", "k": 10}
+    results = client.get("/api/v1/search", params=params).json()["results"]
+    assert results and {r["module"] for r in results} == {"Configurador (SIGACFG)"}
+    assert len({r["article_id"] for r in results}) == len(results)
+    several = client.get("/api/v1/search", params={**params, "per_article": 3}).json()["results"]
+    assert len(several) > len({r["article_id"] for r in several})
+
+
+def test_per_article_out_of_range_is_a_422_naming_the_field(client: TestClient) -> None:
+    response = client.get("/api/v1/search", params={"q": "chamado", "per_article": 0})
+    assert response.status_code == 422
+    assert "per_article" in response.text

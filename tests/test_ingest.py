@@ -83,6 +83,8 @@ def test_only_new_and_changed_articles_are_embedded_and_deleted_ones_leave(
     engine = SearchEngine.load(index, embedder, manifest)
     assert "pt-artigo-9" not in engine.articles
     assert engine.search("erro de licença License Server").hits[0].passage.article_id == "pt-artigo-3"
+    # Updated in place, not rebuilt: the old versions' rows stay in the index, dead.
+    assert len(engine.passages) == engine.live_passages + 4 and engine.live_passages == 20
 
 
 def test_deleting_more_than_a_fifth_of_the_index_needs_force(
