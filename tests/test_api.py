@@ -99,7 +99,11 @@ def test_search_results_carry_a_highlighted_snippet_and_a_calibrated_confidence(
 
 
 def test_search_filters_by_module_and_groups_by_article_unless_asked(client: TestClient) -> None:
-    params = {"q": "parâmetro MV_ do Protheus", "module": "Configurador (SIGACFG)", "k": 10}
+    params: dict[str, str | int] = {
+        "q": "parâmetro MV_ do Protheus",
+        "module": "Configurador (SIGACFG)",
+        "k": 10,
+    }
     results = client.get("/api/v1/search", params=params).json()["results"]
     assert results and {r["module"] for r in results} == {"Configurador (SIGACFG)"}
     assert len({r["article_id"] for r in results}) == len(results)
