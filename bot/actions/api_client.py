@@ -5,10 +5,13 @@ SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`m
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any, Dict, List, Optional
 
 import aiohttp
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
@@ -93,3 +96,10 @@ class SupportApi:
 
     async def mask(self, text: str) -> Dict[str, Any]:
         return await self._call("POST", "/api/v1/privacy/mask", body={"text": text})
+
+    async def record_event(self, event: Dict[str, Any]) -> None:
+        """Report what happened in the conversation (insights); never lets a failure reach the user."""
+        try:
+            await self._call("POST", "/api/v1/events", body=event)
+        except SupportApiError as exc:
+            log.warning("event not recorded: %s", exc)
