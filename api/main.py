@@ -22,8 +22,20 @@ from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
 from api.index_watch import watch_index
 from api.jobs import run_expiry_forever
-from api.logs import configure_logging
-from api.routers import admin, articles, chat_page, dialog, health, priority, search, tickets, widget
+from api.logs import configure_logging, request_id_var
+from api.observability import install_observability
+from api.routers import (
+    admin,
+    articles,
+    chat_page,
+    dialog,
+    health,
+    insights,
+    priority,
+    search,
+    tickets,
+    widget,
+)
 from api.settings import Settings, get_settings
 from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import InvalidTransition
@@ -75,6 +87,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_methods=["*"],
         allow_headers=["*"],
     )
+    install_observability(app)
 
     # Business-rule errors of the ticket service, as HTTP answers that say why.
     for error, status in ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidTransition, 409)):
@@ -85,8 +98,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # Never a stack trace in the body: log it under a reference the caller can quote.
         reference = uuid.uuid4().hex[:12]
         log.exception("unhandled error", extra={"reference": reference, "path": request.url.path})
+        request_id = request_id_var.get()
         return JSONResponse(
-            {"detail": f"Internal error; quote reference {reference} to support."}, status_code=500
+            {"detail": f"Internal error; quote reference {reference} to support."},
+            status_code=500,
+            headers={"X-Request-ID": request_id} if request_id else None,
         )
 
     for router in (
@@ -97,6 +113,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         priority.router,
         dialog.router,
         admin.router,
+        insights.router,
         chat_page.router,
         widget.router,
     ):

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         "sentence-transformers folder.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    deflection_window_hours: int = Field(
+        24,
+        ge=1,
+        description="Insights: an answered conversation with no ticket this long after counts as deflected.",
+    )
     database_url: str = Field(
         f"sqlite:///{ROOT / 'var' / 'support.db'}",
         description="SQLAlchemy URL: SQLite file by default, e.g. postgresql+psycopg://user@host/db.",

@@ -60,12 +60,16 @@ class LiveStack:
             "PYTHONWARNINGS": "ignore",
             "LOG_LEVEL": "WARNING",
         }
-        self.api_key = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "python"), "-m", "api", "keys", "create", "bot"],
-            cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+        self.api_key = self.create_key("bot")
         self.env["SUPPORT_API_KEY"] = self.api_key
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def create_key(self, name: str, *options: str) -> str:
+        """A new API key in the stack's database (``--admin`` for a support manager)."""
+        return subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "api", "keys", "create", name, *options],
+            cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
 
     def _command(self, name: str) -> tuple[list[str], Path]:
         port = str(self.ports[name])

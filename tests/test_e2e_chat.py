@@ -160,3 +160,15 @@ def test_a_conversation_survives_a_restart_of_the_rasa_server(chat: LiveStack) -
     chat.wait_for_rasa()
     asked = text_of(chat.say(sender, "rosa@hotel.com.br"))
     assert "código de cliente" in asked  # name and e-mail kept: the form goes on to the next question
+
+
+def test_the_bot_reports_answers_feedback_tickets_and_handoffs_to_the_insights(chat: LiveStack) -> None:
+    chat.say("cliente-satisfeito", "Qual é o telefone do suporte no México?")
+    assert "Que bom" in text_of(chat.say("cliente-satisfeito", "sim, resolveu"))
+    admin = {"X-API-Key": chat.create_key("gestor", "--admin")}
+    overall = httpx.get(f"{chat.api_url}/api/v1/insights/summary", headers=admin).json()["overall"]
+    # Earlier conversations of this module: a ticket dialog, a handoff, an unanswered question.
+    assert overall["deflected"] >= 1 and overall["tickets"] >= 1 and overall["handoffs"] >= 1
+    assert overall["unanswered_questions"] >= 1 and 0 < overall["ticket_completeness"] <= 1
+    rows = httpx.get(f"{chat.api_url}/api/v1/insights/articles", headers=admin).json()["articles"]
+    assert any(row["solved"] >= 1 for row in rows)

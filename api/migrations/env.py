@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import api.tickets.models  # noqa: F401  (registers the tables on Base.metadata)
+import api.insights.models
+import api.tickets.models  # noqa: F401
 from api.db import Base
 
 url = context.config.get_main_option("sqlalchemy.url")

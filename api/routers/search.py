@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import EngineDep
 from api.schemas import SearchParams, SearchResponse, SearchResult
@@ -11,12 +11,13 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 
 @router.get("/search", response_model=SearchResponse)
-def search(params: Annotated[SearchParams, Query()], engine: EngineDep) -> SearchResponse:
+def search(params: Annotated[SearchParams, Query()], engine: EngineDep, request: Request) -> SearchResponse:
     """Best knowledge-base sections for a question, best first, grouped by article."""
-    outcome = engine.search(
-        params.q, k=params.k, lang=params.lang, product=params.product, module=params.module,
-        per_article=params.per_article,
-    )  # fmt: skip
+    with request.app.state.metrics.search_timer():
+        outcome = engine.search(
+            params.q, k=params.k, lang=params.lang, product=params.product, module=params.module,
+            per_article=params.per_article,
+        )  # fmt: skip
     results = []
     for hit in outcome.hits:
         passage = hit.passage

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.deps import NowDep, PrincipalDep, RulesDep, SessionDep
 from api.tickets import service
@@ -43,6 +43,7 @@ def to_out(ticket: Ticket, similar: list[Ticket] | None = None) -> TicketOut:
 @router.post("", status_code=201, response_model=TicketOut, responses=ERRORS)
 def create_ticket(
     data: TicketCreate,
+    request: Request,
     response: Response,
     session: SessionDep,
     principal: PrincipalDep,
@@ -56,6 +57,8 @@ def create_ticket(
     ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
+    else:
+        request.app.state.metrics.ticket_created(ticket.channel)
     similar = service.similar_open_tickets(
         session, ticket.company_code, ticket.product, f"{ticket.summary} {ticket.description}",
         ticket.language, exclude=ticket.number,

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_kwargs, api_language, open_article_button, remembered
 from actions.api_client import SupportApi, SupportApiError
+from actions.insights import last_article_shown, report
 from actions.ticket_actions import remind_privacy
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,14 @@ class ActionSearchKnowledge(Action):
             log.error("knowledge search failed: %s", exc)
             dispatcher.utter_message(response="utter_kb_unavailable")
             return []
-        if not found or not found["confident"] or not found["results"]:
+        answered = bool(found and found["confident"] and found["results"])
+        if question and found is not None:
+            await report(
+                tracker, "question", question=question, confident=answered,
+                product=found["results"][0]["product"] if answered else None,
+                articles=[{"article_id": r["article_id"], "score": r["score"]} for r in found["results"]],
+            )  # fmt: skip
+        if not found or not answered:
             dispatcher.utter_message(response="utter_kb_not_found")
             return [SlotSet("kb_results", []), SlotSet("problem_text", question)]
         best, others = found["results"][0], found["results"][1:]
@@ -100,7 +108,16 @@ class ActionShowArticle(Action):
         )
         dispatcher.utter_message(response="utter_ask_solved")
         remaining = [r for r in tracker.get_slot("kb_results") or [] if r["article_id"] != article_id]
-        return [SlotSet("kb_results", remaining)]
+        shown = {
+            "article_id": article_id,
+            "title": article["title"],
+            "url": article["url"],
+            "outcome": "not_solved",
+        }
+        return [
+            SlotSet("kb_results", remaining),
+            SlotSet("kb_shown", [*(tracker.get_slot("kb_shown") or []), shown]),
+        ]
 
 
 class ActionOfferAlternatives(Action):
@@ -112,6 +129,7 @@ class ActionOfferAlternatives(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        await report(tracker, "feedback", article_id=last_article_shown(tracker), solved=False)
         others = tracker.get_slot("kb_results") or []
         if others:
             dispatcher.utter_message(
@@ -119,3 +137,20 @@ class ActionOfferAlternatives(Action):
             )
         dispatcher.utter_message(response="utter_offer_ticket")
         return []
+
+
+class ActionMarkSolved(Action):
+    """ "It solved it": thank the user and record which article did it."""
+
+    def name(self) -> Text:
+        return "action_mark_solved"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        await report(tracker, "feedback", article_id=last_article_shown(tracker), solved=True)
+        dispatcher.utter_message(response="utter_glad_solved")
+        shown = tracker.get_slot("kb_shown") or []
+        if not shown:
+            return []
+        return [SlotSet("kb_shown", [*shown[:-1], {**shown[-1], "outcome": "solved"}])]

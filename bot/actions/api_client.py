@@ -1,6 +1,8 @@
 """HTTP client of the support API used by the actions.
 
 SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`make run` makes one).
+Every call carries an X-Request-ID that the API echoes and writes in its log lines, and that failures
+here quote, so an error in the action server's log can be found in the API's log.
 """
 
 from __future__ import annotations
@@ -8,27 +10,35 @@ from __future__ import annotations
 import logging
 import os
 from typing import Any, Dict, List, Optional
+from uuid import uuid4
 
 import aiohttp
 
 log = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_PREFIX = "bot"
 
 
 class SupportApiError(RuntimeError):
     """The API could not be reached or answered with an error."""
 
-    def __init__(self, message: str, status: Optional[int] = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, status: Optional[int] = None, request_id: Optional[str] = None) -> None:
+        super().__init__(f"{message} (request id {request_id})" if request_id else message)
         self.status = status
+        self.request_id = request_id
 
 
 class SupportApi:
-    def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None) -> None:
+    def __init__(
+        self, base_url: Optional[str] = None, api_key: Optional[str] = None, request_id: Optional[str] = None
+    ) -> None:
         self.base_url = (base_url or os.environ.get("SUPPORT_API_URL", "http://localhost:8000")).rstrip("/")
         key = api_key or os.environ.get("SUPPORT_API_KEY")
         self.headers = {"X-API-Key": key} if key else {}
+        # One id for every call of this client when given (e.g. per conversation turn), else one per call.
+        self.request_id = request_id
 
     async def _call(
         self,
@@ -39,21 +49,24 @@ class SupportApi:
         headers: Optional[Dict[str, str]] = None,
     ) -> Any:
         query = {key: value for key, value in (params or {}).items() if value is not None}
+        request_id = self.request_id or f"{REQUEST_ID_PREFIX}-{uuid4().hex[:12]}"
+        sent = {**(headers or {}), REQUEST_ID_HEADER: request_id}
         try:
             async with (
                 aiohttp.ClientSession(timeout=TIMEOUT, headers=self.headers) as session,
                 session.request(
-                    method, f"{self.base_url}{path}", params=query, json=body, headers=headers
+                    method, f"{self.base_url}{path}", params=query, json=body, headers=sent
                 ) as response,
             ):
                 if response.status >= 400:
                     raise SupportApiError(
                         f"{method} {path} answered {response.status}: {await response.text()}",
                         response.status,
+                        request_id,
                     )
                 return await response.json()
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise SupportApiError(f"{method} {path} failed: {exc}") from exc
+            raise SupportApiError(f"{method} {path} failed: {exc}", request_id=request_id) from exc
 
     async def search(self, question: str, k: int = 3, lang: Optional[str] = None) -> Dict[str, Any]:
         return await self._call("GET", "/api/v1/search", {"q": question, "k": k, "lang": lang})

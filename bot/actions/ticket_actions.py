@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_kwargs, api_language
 from actions.api_client import SupportApi, SupportApiError
+from actions.insights import channel_of, report
 from actions.labels import (
     country_name,
     field_label,
@@ -39,7 +40,6 @@ PROBLEM_MIN_WORDS = 6
 CONTACT_FIELDS = ("contact_name", "contact_email", "company_code")
 WORK_SLOTS = ("error_message", "problem_text", "kb_shown", "similar_ticket", "deflected", "ticket_stage")
 MASK = "[•••]"
-CHANNELS = {"rest": "web", "socketio": "web", "whatsapp": "whatsapp"}
 
 
 def language_of(tracker: Tracker) -> str:
@@ -323,7 +323,7 @@ class ActionCreateTicket(Action):
         body: Dict[str, Any] = {field: tracker.get_slot(field) for field in FIELDS}
         body.update(
             language=api_language(language) or "pt-BR",
-            channel=CHANNELS.get(tracker.get_latest_input_channel() or "", "api"),
+            channel=channel_of(tracker),
             contact_phone=channel_phone(tracker),
             error_message=tracker.get_slot("error_message"),
             articles_shown=tracker.get_slot("kb_shown") or [],
@@ -336,6 +336,7 @@ class ActionCreateTicket(Action):
             log.error("ticket creation failed: %s", exc)
             dispatcher.utter_message(response="utter_ticket_failed", reason=f"HTTP {exc.status or '-'}")
             return []
+        await report(tracker, "ticket_opened", product=ticket["product"], ticket_number=ticket["number"])
         dispatcher.utter_message(
             response="utter_ticket_created",
             number=ticket["number"],
@@ -554,6 +555,7 @@ class ActionHumanHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         language = language_of(tracker)
+        await report(tracker, "handoff")
         try:
             info = await SupportApi().contacts(api_language(language) or "pt-BR")
         except SupportApiError:
