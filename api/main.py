@@ -28,6 +28,7 @@ from api.routers import (
     admin,
     articles,
     chat_page,
+    dashboard,
     dialog,
     health,
     insights,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         insights.router,
         chat_page.router,
         widget.router,
+        dashboard.router,
     ):
         app.include_router(router)
     return app

@@ -56,17 +56,6 @@ GAP_QUESTIONS = (
     ("es", "¿Cómo integro Protheus con Pix para recibir pagos?"),
 )
 
-# The real application from api.main, served by uvicorn. Until api/main.py registers the dashboard
-# router, it is added here; once it is registered, this changes nothing.
-LAUNCHER = """
-import sys
-import uvicorn
-from api.main import app
-from api.routers import dashboard
-if not any(getattr(route, "path", None) == "/insights" for route in app.routes):
-    app.include_router(dashboard.router)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
 
 # Page-level traps, installed before any page script runs: anything the page lets escape.
 TRAPS = """
@@ -130,7 +119,11 @@ def api(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     log_path = workdir / "api.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
     live = LiveApi(f"http://127.0.0.1:{port}", admin_key, bot_key)
     try:
@@ -329,6 +322,18 @@ def screenshot(driver: WebDriver, name: str) -> Path:
     return path
 
 
+def page_screenshot(driver: WebDriver, name: str, width: int = 1400, min_height: int = 1800) -> Path:
+    """The whole page at ``width``: the viewport is made as tall as the page for the shot."""
+    height = max(min_height, int(driver.execute_script("return document.documentElement.scrollHeight")))
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.innerHeight") == height)
+        return screenshot(driver, name)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_the_page_its_assets_and_plotly_are_served(api: LiveApi) -> None:
     page = httpx.get(f"{api.url}/insights")  # no key: the page holds no data
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -371,6 +376,7 @@ def test_wrong_keys_are_refused_with_a_clear_message(api: LiveApi, driver: WebDr
         assert driver.switch_to.active_element == page.find("#key-input")
         assert page.stored_key() is None
         assert not page.find("#dashboard").is_displayed()
+    screenshot(driver, "insights-key-refused.png")
 
     # The API cannot be reached: a network error, said as such.
     driver.execute_script(
@@ -448,7 +454,7 @@ def test_a_support_lead_sees_deflection_charts_gaps_and_exports_csv(
     assert by_language["y"] == [50, 50]  # es: c2 solved, gap not; pt-BR: c1, c3 of c1, c3, c4, gap
     assert page.find("#chart-deflection h2").text == PT["chartDeflection"].replace("{group}", "idioma")
     assert page.charts_drawn()
-    shot = screenshot(driver, "insights-dashboard.png")
+    shot = page_screenshot(driver, "insights-dashboard.png")
     assert shot.stat().st_size > 20_000
 
     # CSV export: fetched with the key in its header, saved as insights-summary-<today>.csv.
@@ -465,7 +471,8 @@ def test_a_support_lead_sees_deflection_charts_gaps_and_exports_csv(
     page.find("#change-key").click()
     page.wait().until(lambda d: page.state() == "key")
     assert page.stored_key() is None and not page.find("#dashboard").is_displayed()
-    assert page.tile("conversations") == "—"  # the previous data is gone from the page
+    hidden_tile = page.find('.kpi[data-kpi="conversations"] .kpi-value')
+    assert hidden_tile.get_attribute("textContent") == "—"  # the previous data is gone from the page
 
     # Phone width: nothing wider than the screen (Plotly redraws the charts to fit).
     assert page.sign_in(api.admin_key) == "ready", page.error()
@@ -480,6 +487,7 @@ def test_a_support_lead_sees_deflection_charts_gaps_and_exports_csv(
             page.wait(10).until(lambda d: d.execute_script(overflow) <= 0)
         except TimeoutException:
             pytest.fail(f"the page is {driver.execute_script(overflow)}px wider than a phone screen")
+        screenshot(driver, "insights-phone.png")
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert problems(driver) == []

@@ -372,7 +372,8 @@
         paper_bgcolor: "#ffffff",
         plot_bgcolor: "#ffffff",
         separators: separators(),
-        legend: { orientation: "h", x: 0, y: 1.12 },
+        // Above the plot, under the mode bar (which sits in the top margin's upper half).
+        legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
         hoverlabel: { namelength: -1 },
       },
       extra
@@ -396,6 +397,16 @@
     return { type: "category", automargin: true };
   }
 
+  // An axis of counts: whole-number ticks (Plotly would put 0.5 steps on a 0..3 range).
+  function countAxis(values, extra) {
+    const max = Math.max(0, ...values.filter(isNumber));
+    return Object.assign(
+      { rangemode: "tozero", gridcolor: COLORS.grid, tickformat: ",d" },
+      max <= 10 ? { dtick: 1 } : {},
+      extra
+    );
+  }
+
   function summarise(section, text) {
     $(".chart-summary", section).textContent = text;
   }
@@ -407,16 +418,20 @@
     return window.Plotly.newPlot($(".plot", section), traces, plotLayout, PLOT_CONFIG);
   }
 
+  function chartHeadings(groupBy) {
+    const group = groupName(groupBy);
+    $("#chart-deflection-heading").textContent = fmt(T.chartDeflection, { group });
+    $("#chart-volume-heading").textContent = fmt(T.chartVolume, { group });
+    $("#chart-csat-heading").textContent = fmt(T.chartCsat, { group });
+  }
+
   function renderSummary(summary, groupBy) {
     renderTiles(summary.overall);
     const groups = Array.isArray(summary.groups) ? summary.groups : [];
-    const by = groupName(groupBy);
     const x = groups.map((g) => (groupBy === "day" ? g.key : keyLabel(g.key)));
     const list = (values, show) => x.map((name, i) => `${name}: ${show(values[i])}`).join("; ") || T.noData;
 
-    $("#chart-deflection-heading").textContent = fmt(T.chartDeflection, { group: by });
-    $("#chart-volume-heading").textContent = fmt(T.chartVolume, { group: by });
-    $("#chart-csat-heading").textContent = fmt(T.chartCsat, { group: by });
+    chartHeadings(groupBy);
 
     // (a) deflection rate: a line over days, bars for categories.
     const rates = groups.map((g) => (isNumber(g.deflection_rate) ? Math.round(g.deflection_rate * 1000) / 10 : null));
@@ -431,7 +446,7 @@
     else deflection.type = "bar";
     let deflectionLayout = layout({
       xaxis: xAxis(groupBy),
-      yaxis: { range: [0, 100], ticksuffix: "%", gridcolor: COLORS.grid, title: { text: T.seriesDeflection } },
+      yaxis: { range: [0, 100], ticksuffix: "%", gridcolor: COLORS.grid },
       showlegend: false,
     });
     if (!groups.length) deflectionLayout = emptyLayout(deflectionLayout);
@@ -443,8 +458,9 @@
     ];
     let volumeLayout = layout({
       barmode: "group",
+      margin: { l: 56, r: 16, t: 64, b: 48 },
       xaxis: xAxis(groupBy),
-      yaxis: { rangemode: "tozero", gridcolor: COLORS.grid, tickformat: ",d" },
+      yaxis: countAxis(volume.flatMap((trace) => trace.y)),
     });
     if (!groups.length) volumeLayout = emptyLayout(volumeLayout);
 
@@ -464,7 +480,7 @@
     ];
     let csatLayout = layout({
       xaxis: xAxis(groupBy),
-      yaxis: { rangemode: "tozero", gridcolor: COLORS.grid, title: { text: T.seriesCsat } },
+      yaxis: { rangemode: "tozero", gridcolor: COLORS.grid },
       showlegend: false,
     });
     if (!rated.length) csatLayout = emptyLayout(csatLayout);
@@ -524,9 +540,9 @@
     let articlesLayout = layout({
       barmode: "stack",
       height: Math.max(260, 90 + 30 * top.length),
-      margin: { l: 16, r: 16, t: 12, b: 40 },
+      margin: { l: 16, r: 16, t: 64, b: 40 },
       yaxis: { autorange: "reversed", automargin: true, type: "category" },
-      xaxis: { rangemode: "tozero", gridcolor: COLORS.grid, tickformat: ",d" },
+      xaxis: countAxis(top.map((a) => (a.solved || 0) + (a.not_solved || 0))),
     });
     if (!top.length) articlesLayout = emptyLayout(articlesLayout);
     const summary =
@@ -686,6 +702,7 @@
       return;
     }
     applyStrings();
+    chartHeadings($("#group-by").value);
     const range = defaultRange();
     $("#start").value = range.start;
     $("#end").value = range.end;
