@@ -84,6 +84,7 @@ run: $(INDEX) $(MODEL) $(BOT_KEY)
 	@echo "  Chat page:      http://localhost:$(API_PORT)/"
 	@echo "  Rasa REST:      POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  API docs:       http://localhost:$(API_PORT)/docs"
+	@echo "  Insights:       http://localhost:$(API_PORT)/insights  (admin key: .venv/bin/python -m api keys create NAME --admin)"
 	@echo "  Ctrl-C stops every service."
 	@echo
 	$(VENV)/bin/honcho start -f Procfile
