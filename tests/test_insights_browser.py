@@ -28,9 +28,7 @@ from typing import Any
 
 import httpx
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -39,10 +37,9 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.settings import ROOT
+from tests.browser import headless_chromium, require_browser
 from tests.conftest import ARTICLES_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = ROOT / "var" / "artifacts"
 STARTUP_SECONDS = 90
 STRINGS = json.loads((ROOT / "api" / "static" / "insights.i18n.json").read_text(encoding="utf-8"))
@@ -58,23 +55,12 @@ GAP_QUESTIONS = (
 
 
 # Page-level traps, installed before any page script runs: anything the page lets escape.
-TRAPS = """
-window.__problems = [];
-window.addEventListener('unhandledrejection', (e) => window.__problems.push('rejection: ' + e.reason));
-window.addEventListener('error', (e) => window.__problems.push('error: ' + e.message));
-"""
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def require_browser() -> None:
-    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
-        if not path.exists():
-            pytest.skip(f"{path} is missing: install Debian's {package} (apt-get install {package})")
 
 
 @dataclass
@@ -214,27 +200,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[WebDriver]:
     require_browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1400,1800",
-        "--lang=pt-BR",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "pt-BR"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TRAPS})
+    browser = headless_chromium(tmp_path_factory.mktemp("chromium-profile"), "1400,1800", "pt-BR")
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )

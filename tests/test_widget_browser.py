@@ -18,9 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -28,12 +26,11 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.settings import ROOT
+from tests.browser import headless_chromium, require_browser
 from tests.live_stack import LiveStack, StackError
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = ROOT / "var" / "artifacts"
 # A bot turn takes a few seconds (search, actions, API checks); leave room for a slow machine.
 TURN_SECONDS = 60
@@ -42,11 +39,6 @@ ES = STRINGS["es"]
 STORAGE_KEY = "erp-support-widget:v1"  # as in widget.js
 
 # Page-level traps, installed before any page script runs: anything the widget lets escape.
-TRAPS = """
-window.__eswProblems = [];
-window.addEventListener('unhandledrejection', (e) => window.__eswProblems.push('rejection: ' + e.reason));
-window.addEventListener('error', (e) => window.__eswProblems.push('error: ' + e.message));
-"""
 
 # What the bot asks in Spanish (bot/domain/ticket.yml) → how the customer answers: ("type", text)
 # writes it in the input, ("click", title) presses the quick reply with that title.
@@ -72,12 +64,6 @@ TICKET_ANSWERS: list[tuple[str, tuple[str, str]]] = [
 ]
 
 
-def require_browser() -> None:
-    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
-        if not path.exists():
-            pytest.skip(f"{path} is missing: install Debian's {package} (apt-get install {package})")
-
-
 @pytest.fixture(scope="module")
 def stack(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     require_browser()  # before the 1-2 minute start-up, not after
@@ -91,27 +77,7 @@ def stack(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     require_browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1280,900",
-        "--lang=es",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "es"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": TRAPS})
+    browser = headless_chromium(tmp_path_factory.mktemp("chromium-profile"), "1280,900", "es")
     try:
         yield browser
     finally:
@@ -206,7 +172,7 @@ def transcript(widget: Widget) -> list[str]:
 
 def problems(driver: WebDriver) -> list[str]:
     """Uncaught errors, unhandled rejections and SEVERE console entries since the last call."""
-    found = [str(p) for p in driver.execute_script("return window.__eswProblems || []")]
+    found = [str(p) for p in driver.execute_script("return window.__problems || []")]
     console: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]  # untyped in selenium
     found += [entry["message"] for entry in console if entry["level"] == "SEVERE"]
     return found
