@@ -68,6 +68,7 @@ UPDATE_ROUNDS = 10
 DENSE_QUERIES = 200
 DENSE_K = 100
 RECALL_AT = 10
+EF_SEARCH_SWEEP = (64, 128, 256, 512, 1024)
 SERVER_LOAD_TIMEOUT = 300.0
 TARGETS = {"http_p50_ms": 15, "http_p95_ms": 40, "rss_mb": 2048, "update_ms": 1000}
 
@@ -310,6 +311,7 @@ def measure_dense(engine: SearchEngine, embedder: Embedder, queries: list[str]) 
         top = min(RECALL_AT, k)
         recalls.append(len(set(exact[0][:top].tolist()) & set(rows[:top].tolist())) / top)
     flat_stats, hnsw_stats = latency(flat_ms), latency(hnsw_ms)
+    sweep = ef_search_sweep(hnsw, flat, query_vectors, k) if hnsw.kind == "hnsw" else []
     return {
         "vectors": len(vectors),
         "dimension": int(vectors.shape[1]),
@@ -322,7 +324,37 @@ def measure_dense(engine: SearchEngine, embedder: Embedder, queries: list[str]) 
         "hnsw_p95_ms": hnsw_stats["p95_ms"],
         "flat_vs_hnsw_p50_ratio": round(flat_stats["p50_ms"] / max(hnsw_stats["p50_ms"], 1e-6), 2),
         f"hnsw_recall_at_{RECALL_AT}": round(float(np.mean(recalls)), 4),
+        "ef_search_default": hnsw.ef_search,
+        "ef_search_sweep": sweep,
     }
+
+
+def ef_search_sweep(
+    hnsw: DenseIndex, flat: faiss.Index, query_vectors: np.ndarray, k: int
+) -> list[dict[str, float]]:
+    """HNSW latency and recall@10 against the exact scan for several search depths."""
+    default = hnsw.ef_search
+    _, exact = flat.search(query_vectors, k)
+    top = min(RECALL_AT, k)
+    rows_out = []
+    for ef in EF_SEARCH_SWEEP:
+        hnsw.ef_search = ef
+        times: list[float] = []
+        recalls: list[float] = []
+        for vector, truth in zip(query_vectors, exact, strict=True):
+            started = time.perf_counter()
+            rows, _ = hnsw.search(vector, k)
+            times.append(timed_ms(started))
+            recalls.append(len(set(truth[:top].tolist()) & set(rows[:top].tolist())) / top)
+        rows_out.append(
+            {
+                "ef_search": ef,
+                "p50_ms": latency(times)["p50_ms"],
+                "recall_at_10": round(float(np.mean(recalls)), 4),
+            }
+        )
+    hnsw.ef_search = default
+    return rows_out
 
 
 def finds(engine: SearchEngine, word: str, article_id: str) -> bool:

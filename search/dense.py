@@ -37,6 +37,7 @@ class DenseIndex:
         self.vectors = vectors
         self.live = live
         self.ann = ann
+        self.ef_search = HNSW_EF_SEARCH  # HNSW only: recall against latency
 
     @classmethod
     def build(cls, vectors: np.ndarray) -> DenseIndex:
@@ -82,7 +83,7 @@ class DenseIndex:
             return rows[best], scores[best]
         # The bitmap must outlive the search: FAISS keeps only a pointer to it.
         bitmap = None if n_allowed == self.size else _bitmap(mask)
-        params = _search_params(self.ann, bitmap, k)
+        params = _search_params(self.ann, bitmap, max(self.ef_search, k))
         scores, rows = self.ann.search(query.reshape(1, -1), min(k, n_allowed), params=params)
         found = rows[0] >= 0
         return rows[0][found].astype(np.int64), scores[0][found]
@@ -115,13 +116,13 @@ def hnsw_for(vectors: np.ndarray) -> faiss.IndexHNSWFlat:
     return ann
 
 
-def _search_params(ann: faiss.Index, bitmap: np.ndarray | None, k: int) -> Any:
+def _search_params(ann: faiss.Index, bitmap: np.ndarray | None, ef_search: int) -> Any:
     """HNSW search depth and, when rows are excluded, a selector of the allowed ones."""
     selector = None if bitmap is None else faiss.IDSelectorBitmap(bitmap.size * 8, faiss.swig_ptr(bitmap))
     params: Any
     if isinstance(ann, faiss.IndexHNSWFlat):
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from faiss' stubs
-        params.efSearch = max(HNSW_EF_SEARCH, k)
+        params.efSearch = ef_search
     elif selector is None:
         return None
     else:
