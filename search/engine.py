@@ -222,9 +222,11 @@ class SearchEngine:
         groups = query_term_groups(query)
         neutral = language_neutral(query)
         allowed = self._allowed(Filters(lang, product, module))
-        lexical_neutral = self.lexical.scores([g for g, n in zip(groups, neutral, strict=True) if n])
+        neutral_groups = [g for g, n in zip(groups, neutral, strict=True) if n]
         lexical_words = self.lexical.scores([g for g, n in zip(groups, neutral, strict=True) if not n])
-        lexical = lexical_words + lexical_neutral
+        # Most questions hold no code or glossary term: skip a second pass over the corpus then.
+        lexical_neutral = self.lexical.scores(neutral_groups) if neutral_groups else None
+        lexical = lexical_words if lexical_neutral is None else lexical_words + lexical_neutral
         query_vector = self.embedder.encode([query])[0]
         dense_rows, _ = self.dense.search(query_vector, CANDIDATES, allowed)
         lexical_pool = lexical if allowed is None else np.where(allowed, lexical, 0.0)
@@ -234,10 +236,11 @@ class SearchEngine:
             return SearchOutcome(query, query_lang, False, 0.0, [])
         dense = self.dense.scores(ids, query_vector)
         dense_stats = ScoreStats.of(self._sample_vectors @ query_vector)
-        lexical_stats = ScoreStats.of(lexical[self.dense.live])
+        lexical_stats = ScoreStats.of_live(lexical, self.lexical.live_count)
         languages = self._metadata["lang"][ids]
         same_language = languages == query_lang.casefold() if query_lang else np.ones(ids.size, dtype=bool)
-        candidates_lexical = LexicalScores(lexical_words[ids], lexical_neutral[ids])
+        neutral_part = np.zeros(ids.size, np.float32) if lexical_neutral is None else lexical_neutral[ids]
+        candidates_lexical = LexicalScores(lexical_words[ids], neutral_part)
         fused = self.fusion.fuse(candidates_lexical, dense, lexical_stats, dense_stats, same_language)
         hits = self._top_hits(query, ids, fused, lexical, dense, k, per_article)
         evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
@@ -317,10 +320,8 @@ def _metadata(passages: list[Passage]) -> dict[str, np.ndarray]:
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
     """Rows of the ``n`` highest positive scores, in no particular order."""
-    positive = np.flatnonzero(scores > 0)
-    if positive.size <= n:
-        return positive
-    return positive[np.argpartition(-scores[positive], n)[:n]]
+    top = np.argpartition(scores, scores.size - n)[-n:] if scores.size > n else np.arange(scores.size)
+    return top[scores[top] > 0]
 
 
 def _encode_in_batches(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:

@@ -36,6 +36,15 @@ class ScoreStats:
             return cls(0.0, 1.0)
         return cls(float(scores.mean()), max(float(scores.std()), MIN_SPREAD))
 
+    @classmethod
+    def of_live(cls, scores: np.ndarray, live: int) -> ScoreStats:
+        """Statistics over the ``live`` rows of ``scores``, whose other rows score 0 (deleted ones)."""
+        if live == 0:
+            return cls(0.0, 1.0)
+        mean = float(scores.sum(dtype=np.float64)) / live
+        variance = float(np.dot(scores, scores)) / live - mean * mean
+        return cls(mean, max(variance, 0.0) ** 0.5 or MIN_SPREAD)
+
     def standardise(self, scores: np.ndarray) -> np.ndarray:
         return np.asarray((scores - self.mean) / self.std, dtype=np.float32)
 
