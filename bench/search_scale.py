@@ -27,7 +27,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from knowledge.models import Article, Section
 from search.dense import DenseIndex, hnsw_for
 from search.embeddings import Embedder, load_embedder
 from search.engine import SearchEngine
+from tests.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES_DIR = ROOT / "knowledge" / "articles"
@@ -78,12 +78,6 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def log(message: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def latency(samples_ms: list[float]) -> dict[str, float]:

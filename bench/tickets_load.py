@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,17 +24,13 @@ from typing import Any
 
 import httpx
 
+from tests.live_stack import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 16
 HEALTH_REQUESTS = 600
 CREATES = 300
 SAME_KEY_CREATES = 100
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ticket(company: str) -> dict[str, Any]:

@@ -34,7 +34,8 @@ class DenseIndex:
     """Unit vectors by row with nearest-neighbour search by inner product (= cosine)."""
 
     def __init__(self, vectors: np.ndarray, live: np.ndarray, ann: faiss.Index) -> None:
-        self.vectors = vectors
+        # Rows live in a buffer with spare capacity, so adding one article does not copy them all.
+        self._buffer = np.ascontiguousarray(vectors, dtype=np.float32)
         self.live = live
         self.ann = ann
         self.ef_search = HNSW_EF_SEARCH  # HNSW only: recall against latency
@@ -49,13 +50,24 @@ class DenseIndex:
         return int(self.live.size)
 
     @property
+    def vectors(self) -> np.ndarray:
+        """The vector of every row (dead ones included), as a view."""
+        return self._buffer[: self.size]
+
+    @property
     def kind(self) -> str:
         return "hnsw" if isinstance(self.ann, faiss.IndexHNSWFlat) else "flat"
 
     def add(self, vectors: np.ndarray) -> range:
         first = self.size
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.vectors = np.concatenate([self.vectors, vectors]) if self.size else vectors
+        needed = first + len(vectors)
+        if needed > len(self._buffer) or self._buffer.shape[1:] != vectors.shape[1:]:
+            capacity = max(needed, len(self._buffer) * 5 // 4 + 1024)  # a quarter spare: bounded memory
+            grown = np.empty((capacity, vectors.shape[1]), dtype=np.float32)
+            grown[:first] = self.vectors
+            self._buffer = grown
+        self._buffer[first:needed] = vectors
         self.live = np.concatenate([self.live, np.ones(len(vectors), dtype=bool)])
         if len(vectors):
             self.ann.add(vectors)

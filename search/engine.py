@@ -87,7 +87,7 @@ class SearchEngine:
         lexical: BM25Index,
         dense: DenseIndex,
         embedder: Embedder,
-        manifest: Manifest,
+        manifest: Manifest | None = None,  # None: describe what was just built
         fusion: AdaptiveFusion | None = None,
         confidence: ConfidenceModel | None = None,
     ) -> None:
@@ -97,7 +97,7 @@ class SearchEngine:
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
-        self.manifest = manifest
+        self.manifest = manifest or _manifest(embedder, self._hashes, int(dense.live.sum()))
         self.fusion = fusion or AdaptiveFusion()
         self.confidence = confidence or ConfidenceModel.packaged()
         self._rows_by_article: dict[str, list[int]] = {}
@@ -142,13 +142,11 @@ class SearchEngine:
         ]
         lexical = BM25Index.build(terms)
         matrix = np.concatenate(vectors) if passages else np.zeros((0, _dimension(embedder)), np.float32)
-        dense = DenseIndex.build(matrix)
-        hashes = {article.id: article_hash(article) for article in articles}
-        return cls(articles, passages, lexical, dense, embedder, _manifest(embedder, hashes, len(passages)))
+        return cls(articles, passages, lexical, DenseIndex.build(matrix), embedder)
 
     def upsert(self, article: Article) -> None:
         """Add ``article`` or replace the indexed version of it, touching only its passages."""
-        self.remove(article.id)
+        self._drop(article.id)
         pieces = passages_of(article)
         vectors = self.embedder.encode([p.embedding_text for p in pieces]) if pieces else None
         self.articles[article.id] = article
@@ -164,12 +162,16 @@ class SearchEngine:
 
     def remove(self, article_id: str) -> None:
         """Take ``article_id`` out of the results (its rows stay, dead, until the next full build)."""
+        if self._drop(article_id):
+            self.manifest = _manifest(self.embedder, self._hashes, self.live_passages)
+
+    def _drop(self, article_id: str) -> bool:
+        """Mark the article's rows dead and forget it; whether it was indexed."""
         rows = self._rows_by_article.pop(article_id, [])
         self.lexical.delete(rows)
         self.dense.delete(rows)
-        if self.articles.pop(article_id, None) is not None:
-            del self._hashes[article_id]
-            self.manifest = _manifest(self.embedder, self._hashes, self.live_passages)
+        self._hashes.pop(article_id, None)
+        return self.articles.pop(article_id, None) is not None
 
     @property
     def live_passages(self) -> int:
@@ -331,7 +333,7 @@ def _encode_in_batches(embedder: Embedder, texts: list[str], progress: bool) -> 
         embedder.encode(batch)
         for batch in tqdm(batches, desc="embedding", unit="batch", disable=not progress, file=sys.stderr)
     ]
-    return np.concatenate(encoded) if encoded else np.zeros((0, _dimension(embedder)), np.float32)
+    return np.concatenate(encoded) if encoded else np.zeros((0, 0), np.float32)  # nothing to embed
 
 
 def _dimension(embedder: Embedder) -> int:

@@ -87,6 +87,23 @@ def test_only_new_and_changed_articles_are_embedded_and_deleted_ones_leave(
     assert len(engine.passages) == engine.live_passages + 4 and engine.live_passages == 20
 
 
+def test_updates_that_would_leave_too_many_dead_rows_rebuild_without_embedding_again(
+    source: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    index = tmp_path / "index"
+    ingest([source], index, embedder, progress=False)
+    for number in range(3):  # 6 of 26 rows would be dead: more than a fifth
+        write(source, f"pt-artigo-{number}", f"Texto revisto número {number} sobre o TSS.")
+    counting = CountingEmbedder(embedder)
+    report = ingest([source], index, counting, progress=False)  # type: ignore[arg-type]
+    assert len(report.changed) == 3 and report.written
+    assert counting.texts == 6  # only the changed articles' sections, even though the index was rebuilt
+    manifest = read_manifest(index)
+    assert manifest is not None
+    engine = SearchEngine.load(index, embedder, manifest)
+    assert len(engine.passages) == engine.live_passages == 20
+
+
 def test_deleting_more_than_a_fifth_of_the_index_needs_force(
     source: Path, tmp_path: Path, embedder: Embedder
 ) -> None:

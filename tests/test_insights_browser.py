@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from api.settings import ROOT
 from tests.browser import headless_chromium, require_browser
 from tests.conftest import ARTICLES_DIR
+from tests.live_stack import free_port
 
 ARTIFACTS = ROOT / "var" / "artifacts"
 STARTUP_SECONDS = 90
@@ -55,12 +55,6 @@ GAP_QUESTIONS = (
 
 
 # Page-level traps, installed before any page script runs: anything the page lets escape.
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -159,3 +159,13 @@ def test_dense_search_skips_deleted_and_filtered_rows_in_both_index_kinds() -> N
         allowed = np.zeros(3000, dtype=bool)
         allowed[1000:2500] = True
         assert all(1000 <= row < 2500 for row in index.search(vectors[7], k=10, allowed=allowed)[0])
+
+
+def test_rows_added_one_by_one_keep_their_vectors() -> None:
+    rng = np.random.default_rng(2)
+    batches = [rng.standard_normal((n, 8)).astype(np.float32) for n in (5, 1, 3, 1, 7)]
+    index = DenseIndex.build(batches[0])
+    for batch in batches[1:]:
+        index.add(batch)
+    assert np.array_equal(index.vectors, np.concatenate(batches))
+    assert index.size == len(index.vectors) == 17

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.deps import EngineDep, NowDep, PrincipalDep, SessionDep
 from api.insights.events import record_event
@@ -68,13 +69,13 @@ def admin_period(
 PeriodDep = Annotated[Period, Depends(admin_period)]
 
 
-def _events(session: SessionDep, period: Period) -> Sequence[ConversationEvent]:
+def _events(session: Session, period: Period) -> Sequence[ConversationEvent]:
     first, last = period.window()
     query = select(ConversationEvent).where(ConversationEvent.at >= first, ConversationEvent.at <= last)
     return session.scalars(query).all()
 
 
-def _csat(session: SessionDep, events: Sequence[ConversationEvent]) -> dict[int, int]:
+def _csat(session: Session, events: Sequence[ConversationEvent]) -> dict[int, int]:
     numbers = {e.ticket_number for e in events if e.ticket_number is not None}
     if not numbers:
         return {}
