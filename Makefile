@@ -31,7 +31,7 @@ BENCH_SECTIONS ?= 100000
 BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
-INDEX_CODE := $(wildcard knowledge/*.py search/*.py search/data/*)
+INDEX_CODE := $(wildcard core/*.py knowledge/*.py search/*.py search/data/* pipelines/*.py)
 BOT_DATA := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py)
 BOT_CODE := $(wildcard bot/actions/*.py bot/channels/*.py)
 
@@ -62,7 +62,7 @@ $(BOT_VENV)/.installed: bot/requirements.txt
 
 $(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
 	@echo "==> Search index (only new or changed articles are embedded)"
-	$(VENV)/bin/python -m knowledge ingest knowledge/articles
+	$(VENV)/bin/python -m pipelines ingest knowledge/articles
 	@touch $@
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)

@@ -15,7 +15,7 @@ import sys
 
 from api.auth import create_key
 from api.db import make_engine, migrate, session_factory
-from api.settings import get_settings
+from core.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,12 +16,25 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from api.tickets.models import ApiKey
+from api.db import Base, UtcDateTime
 
 KEY_PREFIX = "sk_"
+
+
+class ApiKey(Base):
+    """A caller of the API. Only a hash of the key is stored; the key is shown once at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    company_code: Mapped[str | None] = mapped_column(String(40))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,27 @@ from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, RateLimiter, find_principal
+from api.observability import ServiceMetrics
 from api.tickets.service import Rules
-from search.engine import SearchEngine
+from core.settings import Settings
+from search.searcher import Searcher
 
 
-def get_engine(request: Request) -> SearchEngine:
-    engine: SearchEngine | None = getattr(request.app.state, "engine", None)
-    if engine is None:
+def get_searcher(request: Request) -> Searcher:
+    searcher: Searcher | None = getattr(request.app.state, "searcher", None)
+    if searcher is None:
         raise HTTPException(503, "The search index is not loaded yet; retry in a few seconds.")
-    return engine
+    return searcher
+
+
+def get_settings_of_app(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_service_metrics(request: Request) -> ServiceMetrics:
+    metrics: ServiceMetrics = request.app.state.service_metrics
+    return metrics
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -58,7 +70,9 @@ def get_principal(
     return principal
 
 
-EngineDep = Annotated[SearchEngine, Depends(get_engine)]
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
+ServiceMetricsDep = Annotated[ServiceMetrics, Depends(get_service_metrics)]
 NowDep = Annotated[datetime, Depends(get_now)]
 RulesDep = Annotated[Rules, Depends(get_rules)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,4 +1,4 @@
-"""Pick up a new index written by ``python -m knowledge ingest`` without restarting the API."""
+"""Pick up a new index written by ``python -m pipelines ingest`` without restarting the API."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import logging
 
 from fastapi import FastAPI
 
-from search.engine import SearchEngine
+from search.index import KnowledgeIndex
+from search.searcher import Searcher
 from search.store import Manifest, read_manifest
 
 log = logging.getLogger("api.index")
@@ -15,12 +16,13 @@ log = logging.getLogger("api.index")
 
 def reload_index(app: FastAPI) -> Manifest:
     """Swap in the index on disk; searches in flight finish on the old one."""
-    current: SearchEngine = app.state.engine
+    current: Searcher = app.state.searcher
     manifest = read_manifest(app.state.index_dir)
     if manifest is None:
-        raise RuntimeError(f"no index in {app.state.index_dir}; run `python -m knowledge ingest`")
-    if manifest != current.manifest:
-        app.state.engine = SearchEngine.load(app.state.index_dir, current.embedder, manifest)
+        raise RuntimeError(f"no index in {app.state.index_dir}; run `python -m pipelines ingest`")
+    if manifest != current.index.manifest:
+        index = KnowledgeIndex.load(app.state.index_dir, current.index.embedder, manifest)
+        app.state.searcher = Searcher(index, current.fusion, current.confidence)
         log.info("index reloaded", extra={"articles": manifest.articles, "built_at": manifest.built_at})
     return manifest
 

@@ -13,11 +13,9 @@ from fastapi import FastAPI
 
 from api.clock import SystemClock
 from api.db import make_engine, migrate, session_factory
-from api.logs import configure_logging
-from api.settings import get_settings
-from api.tickets.business_calendar import load_calendars
-from api.tickets.priority import load_priority_rules
 from api.tickets.service import Rules, expire_overdue
+from core.logs import configure_logging
+from core.settings import get_settings
 
 log = logging.getLogger("api.jobs")
 
@@ -44,7 +42,7 @@ def main() -> int:
     configure_logging(settings.log_level)
     migrate(settings.database_url)
     factory = session_factory(make_engine(settings.database_url))
-    rules = Rules(priority=load_priority_rules(), calendars=load_calendars())
+    rules = Rules.load()
     with factory() as session:
         closed = expire_overdue(session, rules, SystemClock().now())
     print(f"closed {len(closed)} ticket(s): {closed}")

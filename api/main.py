@@ -22,28 +22,16 @@ from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
 from api.index_watch import watch_index
 from api.jobs import run_expiry_forever
-from api.logs import configure_logging, request_id_var
 from api.observability import install_observability
-from api.routers import (
-    admin,
-    articles,
-    chat_page,
-    dashboard,
-    dialog,
-    health,
-    insights,
-    priority,
-    search,
-    tickets,
-    widget,
-)
-from api.settings import Settings, get_settings
-from api.tickets.business_calendar import load_calendars
+from api.routers import api_v1, health
 from api.tickets.lifecycle import InvalidTransition
-from api.tickets.priority import load_priority_rules
 from api.tickets.service import Conflict, Forbidden, NotFound, Rules
-from knowledge.ingest import open_index
+from api.web import web_pages
+from core.logs import configure_logging, request_id_var
+from core.settings import Settings, get_settings
+from pipelines.ingestion import open_index
 from search.embeddings import load_embedder
+from search.searcher import Searcher
 
 log = logging.getLogger("api")
 
@@ -59,7 +47,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.session_factory = session_factory(engine)
         embedder = load_embedder(settings.embedding_model)
         app.state.index_dir = settings.index_dir
-        app.state.engine = open_index(settings.index_dir, embedder, settings.knowledge_dir)
+        app.state.searcher = Searcher(open_index(settings.index_dir, embedder, settings.knowledge_dir))
         tasks = []
         if settings.jobs_interval_seconds > 0:
             tasks.append(asyncio.create_task(run_expiry_forever(app, settings.jobs_interval_seconds)))
@@ -80,7 +68,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         lifespan=lifespan,
     )
     app.state.clock = clock or SystemClock()
-    app.state.rules = Rules(priority=load_priority_rules(), calendars=load_calendars())
+    app.state.settings = settings
+    app.state.rules = Rules.load()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.add_middleware(
         CORSMiddleware,
@@ -106,19 +95,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             headers={"X-Request-ID": request_id} if request_id else None,
         )
 
-    for router in (
-        health.router,
-        search.router,
-        articles.router,
-        tickets.router,
-        priority.router,
-        dialog.router,
-        admin.router,
-        insights.router,
-        chat_page.router,
-        widget.router,
-        dashboard.router,
-    ):
+    for router in (health.router, api_v1, web_pages):
         app.include_router(router)
     return app
 

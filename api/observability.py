@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.logs import request_id_var
+from core.logs import request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Ids are copied into logs and response headers: accept only short, plain ones from callers.
@@ -34,7 +34,7 @@ SEARCH_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2
 access_log = logging.getLogger("api.access")
 
 
-class Metrics:
+class ServiceMetrics:
     """The app's Prometheus metrics, on a registry of its own so that several apps can live in one process."""
 
     def __init__(self) -> None:
@@ -99,8 +99,13 @@ def accepted_request_id(value: str | None) -> str | None:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's template (``/api/v1/tickets/{number}``); the router puts the route in the scope."""
-    route = scope.get("route")
+    """The matched route's template (``/api/v1/tickets/{number}``), prefixes of included routers included.
+
+    FastAPI keeps an included router's routes relative to it (``scope["route"]`` says
+    ``/tickets/{number}``) and puts the full, effective route of the request beside it.
+    """
+    effective = (scope.get("fastapi") or {}).get("effective_route_context")
+    route = effective if effective is not None else scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
     return template if isinstance(template, str) and template else UNMATCHED_ROUTE
 
@@ -109,7 +114,7 @@ class RequestObservability:
     """Pure ASGI middleware (no extra task per request, unlike ``BaseHTTPMiddleware``): request id,
     metrics and the access log line."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
@@ -160,14 +165,14 @@ async def metrics_endpoint(request: Request) -> Response:
 
     No API key: scrapers usually sit on the internal network; keep /metrics off the public ingress.
     """
-    metrics: Metrics = request.app.state.metrics
+    metrics: ServiceMetrics = request.app.state.service_metrics
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def install_observability(app: FastAPI) -> None:
     """Adds the request-id/metrics middleware and ``GET /metrics``; routers record domain metrics through
-    ``request.app.state.metrics``."""
-    metrics = Metrics()
-    app.state.metrics = metrics
+    the ``ServiceMetricsDep`` dependency (``app.state.service_metrics``)."""
+    metrics = ServiceMetrics()
+    app.state.service_metrics = metrics
     app.add_middleware(RequestObservability, metrics=metrics)
     app.add_api_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)

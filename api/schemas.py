@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-Language = Literal["pt-BR", "es", "en"]
+from core.languages import Language
 
 
 class SearchParams(BaseModel):

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.settings import get_settings
-from tests.live_stack import LiveStack
+from core.settings import get_settings
+from tests.support.live_stack import LiveStack
 
 ROUNDS = 10
 KNOWLEDGE = [

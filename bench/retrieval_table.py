@@ -1,6 +1,6 @@
 """Search quality on every public evaluation set: ``python -m bench.retrieval_table [EVALDATA_DIR]``.
 
-Runs ``python -m search eval`` logic on each BEIR folder of ``../shared/evaldata`` (the project's
+Runs ``python -m pipelines eval`` logic on each BEIR folder of ``../shared/evaldata`` (the project's
 engine and the bm25s baseline in the same run) and prints a Markdown table next to the reference
 numbers of that folder's README (BM25, all-MiniLM-L6-v2 and multilingual USE, dense alone).
 """
@@ -12,10 +12,10 @@ import re
 import sys
 from pathlib import Path
 
-from api.logs import configure_logging
-from api.settings import ROOT, get_settings
+from core.logs import configure_logging
+from core.settings import ROOT, get_settings
+from pipelines.evaluation import evaluate
 from search.embeddings import load_embedder
-from search.evaluation import evaluate
 
 EVALDATA = ROOT.parent / "shared" / "evaldata"
 _TRIPLE = r"\s*([\d.]+) / ([\d.]+) / ([\d.]+)\s*\|"

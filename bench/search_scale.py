@@ -41,13 +41,13 @@ import httpx
 import numpy as np
 from tqdm import tqdm
 
-from api.settings import get_settings
+from core.articles import Article, Section
+from core.settings import get_settings
 from knowledge.markdown import load_folder
-from knowledge.models import Article, Section
 from search.dense import DenseIndex, hnsw_for
 from search.embeddings import Embedder, load_embedder
 from search.engine import SearchEngine
-from tests.live_stack import free_port
+from tests.support.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES_DIR = ROOT / "knowledge" / "articles"

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from tests.live_stack import free_port
+from tests.support.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 16

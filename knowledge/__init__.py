@@ -1,5 +1,4 @@
-"""Knowledge-base articles and the loaders that read them from their sources."""
+"""Loaders that read knowledge-base articles from their sources (Markdown, Confluence, Zendesk).
 
-from knowledge.models import Article, ArticleError, Section
-
-__all__ = ["Article", "ArticleError", "Section"]
+They produce :class:`core.articles.Article` and know nothing of the search index.
+"""

@@ -35,8 +35,9 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 from lxml import etree
 
+from core.articles import Article, ArticleError
+from core.languages import SUPPORTED_LANGUAGES
 from knowledge.html_convert import make_expand, split_sections, text_of
-from knowledge.models import SUPPORTED_LANGUAGES, Article, ArticleError
 from knowledge.sections import slugify
 
 logger = logging.getLogger(__name__)

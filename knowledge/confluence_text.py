@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from knowledge.models import Article, ArticleError, Section
+from core.articles import Article, ArticleError, Section
 from knowledge.sections import unique_slugs
 
 # Whole lines that are page chrome, never content (after stripping bullets).

@@ -1,4 +1,4 @@
-"""Turn an HTML page body into :class:`~knowledge.models.Section` objects with Markdown text.
+"""Turn an HTML page body into :class:`~core.articles.Section` objects with Markdown text.
 
 Shared by the loaders whose sources are HTML (Confluence, Zendesk Help Center). Loaders first
 rewrite their source-specific markup into plain HTML; this module then cuts the page into
@@ -35,7 +35,7 @@ from bs4 import BeautifulSoup
 from bs4.element import PageElement, Tag
 from markdownify import ATX, MarkdownConverter
 
-from knowledge.models import Section
+from core.articles import Section
 from knowledge.sections import unique_slugs
 
 SECTION_HEADINGS = frozenset({"h1", "h2"})

@@ -19,7 +19,8 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
-from knowledge.models import SUPPORTED_LANGUAGES, Article, ArticleError, Section
+from core.articles import Article, ArticleError, Section
+from core.languages import SUPPORTED_LANGUAGES
 from knowledge.sections import unique_slugs
 
 REQUIRED_FIELDS = ("id", "title", "lang", "product", "module", "url", "tags", "updated")

@@ -34,8 +34,8 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from core.articles import Article, ArticleError
 from knowledge.html_convert import split_sections
-from knowledge.models import Article, ArticleError
 
 OUTDATED_TAG = "outdated"
 

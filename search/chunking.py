@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from knowledge.models import Article
+from core.articles import Article
 
 MAX_PASSAGE_CHARS = 1500
 

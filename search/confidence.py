@@ -3,7 +3,7 @@
 The model turns evidence about the first hit (its fused score, its lead over the second hit, its
 cosine with the question, and how much of the question's vocabulary it contains) into a probability
 that it answers the question. ``confident`` means that probability reaches the threshold chosen, on
-the dev set, for the precision we promise (see ``python -m search calibrate``).
+the dev set, for the precision we promise (see ``python -m pipelines calibrate``).
 
 Usage::
 

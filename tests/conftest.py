@@ -1,4 +1,4 @@
-"""Shared fixtures: the real articles, a real index built once per run, the real API."""
+"""Shared fixtures: the real articles, a real index built once per run, a searcher over it, the real API."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import ROOT, Settings
+from core.articles import Article
+from core.settings import ROOT, Settings
 from knowledge.markdown import load_folder
-from knowledge.models import Article
 from search.embeddings import Embedder, load_embedder
-from search.engine import SearchEngine
+from search.index import KnowledgeIndex
+from search.searcher import Searcher
+from search.store import read_manifest
 
 ARTICLES_DIR = ROOT / "knowledge" / "articles"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
@@ -32,17 +34,15 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory, articles: list[Article], embedder: Embedder) -> Path:
     path = tmp_path_factory.mktemp("search") / "index"
-    SearchEngine.build(articles, embedder).save(path)
+    KnowledgeIndex.build(articles, embedder).save(path)
     return path
 
 
 @pytest.fixture(scope="session")
-def engine(index_dir: Path, embedder: Embedder) -> SearchEngine:
-    from search.store import read_manifest
-
+def searcher(index_dir: Path, embedder: Embedder) -> Searcher:
     manifest = read_manifest(index_dir)
     assert manifest is not None
-    return SearchEngine.load(index_dir, embedder, manifest)
+    return Searcher(KnowledgeIndex.load(index_dir, embedder, manifest))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.insights.models import ConversationEvent
 from api.insights.schemas import EventIn
-from api.privacy import MASK, mask_sensitive
+from api.masking import MASK, mask_sensitive
 from api.tickets.models import Ticket
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from api.insights.models import ConversationEvent
-from api.insights.schemas import ArticleHelpfulness, GroupBy, Metrics
+from api.insights.schemas import ArticleHelpfulness, DeflectionMetrics, GroupBy
 
 
 @dataclass
@@ -53,7 +53,9 @@ def group_key(conversation: Conversation, group_by: GroupBy) -> str:
     return value or "—"
 
 
-def metrics(chats: list[Conversation], csat: dict[int, int], window: timedelta, now: datetime) -> Metrics:
+def metrics(
+    chats: list[Conversation], csat: dict[int, int], window: timedelta, now: datetime
+) -> DeflectionMetrics:
     """The metrics of a set of conversations; ``csat`` maps ticket number to its 1 to 5 score."""
     support = [c for c in chats if c.first_question is not None]
     answered = deflected = pending = 0
@@ -75,7 +77,7 @@ def metrics(chats: list[Conversation], csat: dict[int, int], window: timedelta, 
     completeness = [e.ticket_completeness for e in tickets if e.ticket_completeness is not None]
     scores = [csat[e.ticket_number] for e in tickets if e.ticket_number in csat]
     decided = len(support) - pending
-    return Metrics(
+    return DeflectionMetrics(
         conversations=len(support),
         answered=answered,
         deflected=deflected,
@@ -92,8 +94,10 @@ def metrics(chats: list[Conversation], csat: dict[int, int], window: timedelta, 
 
 
 def by_group(
-    chats: dict[str, Conversation], group_by: GroupBy, compute: Callable[[list[Conversation]], Metrics]
-) -> list[tuple[str, Metrics]]:
+    chats: dict[str, Conversation],
+    group_by: GroupBy,
+    compute: Callable[[list[Conversation]], DeflectionMetrics],
+) -> list[tuple[str, DeflectionMetrics]]:
     groups: dict[str, list[Conversation]] = defaultdict(list)
     for chat in chats.values():
         groups[group_key(chat, group_by)].append(chat)

@@ -7,6 +7,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from core.languages import Language
+
 EventKind = Literal["question", "feedback", "ticket_opened", "handoff"]
 GroupBy = Literal["day", "lang", "channel", "product"]
 
@@ -22,7 +24,7 @@ class EventIn(BaseModel):
     kind: EventKind
     conversation: str = Field(min_length=1, max_length=200, description="The channel's sender id (hashed).")
     channel: Literal["web", "whatsapp", "api"] = "web"
-    lang: Literal["pt-BR", "es", "en"] = "pt-BR"
+    lang: Language = "pt-BR"
     product: str | None = Field(None, max_length=80)
     question: str | None = Field(None, max_length=2000, description="kind question: the user's words.")
     articles: list[ShownArticle] = Field(default_factory=list, max_length=20)
@@ -49,7 +51,7 @@ class EventCreated(BaseModel):
     id: int
 
 
-class Metrics(BaseModel):
+class DeflectionMetrics(BaseModel):
     conversations: int = Field(description="Support conversations: at least one question asked.")
     answered: int = Field(description="Conversations where a confident answer was shown.")
     deflected: int = Field(description="Answered and confirmed solved, or no ticket within the window.")
@@ -64,7 +66,7 @@ class Metrics(BaseModel):
     csat_responses: int
 
 
-class GroupMetrics(Metrics):
+class GroupMetrics(DeflectionMetrics):
     key: str
 
 
@@ -73,7 +75,7 @@ class Summary(BaseModel):
     end: date
     group_by: GroupBy
     deflection_window_hours: int
-    overall: Metrics
+    overall: DeflectionMetrics
     groups: list[GroupMetrics]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import api.auth
 import api.insights.models
 import api.tickets.models  # noqa: F401
 from api.db import Base

@@ -5,12 +5,12 @@ from fastapi import APIRouter, HTTPException, Request
 from api.deps import PrincipalDep
 from api.index_watch import reload_index
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.post("/reload-index")
 def reload(request: Request, principal: PrincipalDep) -> dict[str, object]:
-    """Load the index written by `python -m knowledge ingest` now (the API also notices it by itself)."""
+    """Load the index written by `python -m pipelines ingest` now (the API also notices it by itself)."""
     if not principal.is_admin:
         raise HTTPException(403, "only an admin key may reload the index")
     manifest = reload_index(request.app)

@@ -10,12 +10,13 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api.deps import NowDep
-from api.privacy import mask_sensitive
-from api.support_info import active_notices, contacts
-from api.tickets.dialog_rules import DIALOG_FIELDS, check_field, extract_fields, field_named
-from api.tickets.schemas import Language
+from api.dialog.extraction import extract_fields, field_named
+from api.dialog.rules import DIALOG_FIELDS, check_field
+from api.dialog.support_info import active_notices, contacts
+from api.masking import mask_sensitive
+from core.languages import Language
 
-router = APIRouter(prefix="/api/v1", tags=["dialog"])
+router = APIRouter(tags=["dialog"])
 
 
 class FieldAnswer(BaseModel):

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import EngineDep, NowDep, PrincipalDep, SessionDep
+from api.deps import NowDep, PrincipalDep, SearcherDep, SessionDep, SettingsDep
 from api.insights.events import record_event
 from api.insights.gaps import gap_clusters
 from api.insights.metrics import by_group, conversations, helpfulness, metrics
@@ -28,10 +28,9 @@ from api.insights.schemas import (
     GroupMetrics,
     Summary,
 )
-from api.settings import get_settings
 from api.tickets.models import CsatResponse
 
-router = APIRouter(prefix="/api/v1", tags=["insights"])
+router = APIRouter(tags=["insights"])
 DEFAULT_DAYS = 30
 
 
@@ -84,11 +83,13 @@ def _csat(session: Session, events: Sequence[ConversationEvent]) -> dict[int, in
 
 
 @router.get("/insights/summary", response_model=Summary)
-def summary(period: PeriodDep, session: SessionDep, now: NowDep, group_by: GroupBy = "day") -> Summary:
+def summary(
+    period: PeriodDep, session: SessionDep, now: NowDep, settings: SettingsDep, group_by: GroupBy = "day"
+) -> Summary:
     """Deflection rate, tickets and their completeness, handoffs, unanswered questions and CSAT."""
     events = _events(session, period)
     csat = _csat(session, events)
-    window = timedelta(hours=get_settings().deflection_window_hours)
+    window = timedelta(hours=settings.deflection_window_hours)
     chats = conversations(events)
 
     groups = by_group(chats, group_by, lambda group: metrics(group, csat, window, now))
@@ -103,17 +104,17 @@ def summary(period: PeriodDep, session: SessionDep, now: NowDep, group_by: Group
 
 
 @router.get("/insights/articles", response_model=ArticlesReport)
-def articles(period: PeriodDep, session: SessionDep, engine: EngineDep) -> ArticlesReport:
+def articles(period: PeriodDep, session: SessionDep, searcher: SearcherDep) -> ArticlesReport:
     """Per article: shown with a confident answer, solved, not solved."""
-    titles = {article_id: article.title for article_id, article in engine.articles.items()}
+    titles = {article_id: article.title for article_id, article in searcher.index.articles.items()}
     rows = helpfulness(_events(session, period), titles)
     return ArticlesReport(start=period.start, end=period.end, articles=rows)
 
 
 @router.get("/insights/gaps", response_model=GapsReport)
-def gaps(period: PeriodDep, session: SessionDep, engine: EngineDep) -> GapsReport:
+def gaps(period: PeriodDep, session: SessionDep, searcher: SearcherDep) -> GapsReport:
     """Questions with no confident answer, clustered by meaning: the articles to write next."""
-    clusters = gap_clusters(list(_events(session, period)), engine.embedder)
+    clusters = gap_clusters(list(_events(session, period)), searcher.index.embedder)
     return GapsReport(start=period.start, end=period.end, clusters=clusters)
 
 
@@ -121,22 +122,23 @@ def gaps(period: PeriodDep, session: SessionDep, engine: EngineDep) -> GapsRepor
 def export_csv(
     period: PeriodDep,
     session: SessionDep,
-    engine: EngineDep,
+    searcher: SearcherDep,
     now: NowDep,
+    settings: SettingsDep,
     report: Literal["summary", "articles", "gaps"] = "summary",
     group_by: GroupBy = "day",
 ) -> Response:
     """One report as CSV (UTF-8 with a header row), for spreadsheets."""
     rows: list[dict[str, object]]
     if report == "summary":
-        rows = [g.model_dump() for g in summary(period, session, now, group_by).groups]
+        rows = [g.model_dump() for g in summary(period, session, now, settings, group_by).groups]
     elif report == "articles":
-        rows = [a.model_dump() for a in articles(period, session, engine).articles]
+        rows = [a.model_dump() for a in articles(period, session, searcher).articles]
     else:
         rows = [
             {**c.model_dump(exclude={"examples", "languages"}), "languages": _pairs(c.languages),
              "examples": " | ".join(c.examples)}
-            for c in gaps(period, session, engine).clusters
+            for c in gaps(period, session, searcher).clusters
         ]  # fmt: skip
     out = io.StringIO()
     if rows:

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Query
 
 from api.deps import NowDep, RulesDep
 from api.tickets.priority import LEVELS, Level
-from api.tickets.schemas import Language, PriorityPreview
+from api.tickets.schemas import PriorityPreview
+from core.languages import Language
 
-router = APIRouter(prefix="/api/v1", tags=["tickets"])
+router = APIRouter(tags=["tickets"])
 
 
 @router.get("/priority/definitions")

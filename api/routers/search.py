@@ -2,26 +2,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from api.deps import EngineDep
+from api.deps import SearcherDep, ServiceMetricsDep
 from api.schemas import SearchParams, SearchResponse, SearchResult
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResponse)
-def search(params: Annotated[SearchParams, Query()], engine: EngineDep, request: Request) -> SearchResponse:
+def search(
+    params: Annotated[SearchParams, Query()], searcher: SearcherDep, service_metrics: ServiceMetricsDep
+) -> SearchResponse:
     """Best knowledge-base sections for a question, best first, grouped by article."""
-    with request.app.state.metrics.search_timer():
-        outcome = engine.search(
+    with service_metrics.search_timer():
+        outcome = searcher.search(
             params.q, k=params.k, lang=params.lang, product=params.product, module=params.module,
             per_article=params.per_article,
         )  # fmt: skip
     results = []
     for hit in outcome.hits:
         passage = hit.passage
-        article = engine.articles[passage.article_id]
+        article = searcher.index.articles[passage.article_id]
         section = article.section(passage.section_id)
         results.append(
             SearchResult(

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
-from api.deps import NowDep, PrincipalDep, RulesDep, SessionDep
+from api.deps import NowDep, PrincipalDep, RulesDep, ServiceMetricsDep, SessionDep
 from api.tickets import service
 from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import Status
@@ -21,7 +21,7 @@ from api.tickets.schemas import (
     TransitionIn,
 )
 
-router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+router = APIRouter(prefix="/tickets", tags=["tickets"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or unknown X-API-Key"},
     403: {"description": "The key may not act for this company or do this action"},
@@ -43,8 +43,8 @@ def to_out(ticket: Ticket, similar: list[Ticket] | None = None) -> TicketOut:
 @router.post("", status_code=201, response_model=TicketOut, responses=ERRORS)
 def create_ticket(
     data: TicketCreate,
-    request: Request,
     response: Response,
+    service_metrics: ServiceMetricsDep,
     session: SessionDep,
     principal: PrincipalDep,
     rules: RulesDep,
@@ -58,7 +58,7 @@ def create_ticket(
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     else:
-        request.app.state.metrics.ticket_created(ticket.channel)
+        service_metrics.ticket_created(ticket.channel)
     similar = service.similar_open_tickets(
         session, ticket.company_code, ticket.product, f"{ticket.summary} {ticket.description}",
         ticket.language, exclude=ticket.number,

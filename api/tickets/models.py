@@ -85,19 +85,6 @@ class CsatResponse(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="csat")
 
 
-class ApiKey(Base):
-    """A caller of the API. Only a hash of the key is stored; the key is shown once at creation."""
-
-    __tablename__ = "api_keys"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    company_code: Mapped[str | None] = mapped_column(String(40))
-    is_admin: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
 class IdempotencyRecord(Base):
     """The ticket a create request made, so a retry with the same key returns it again."""
 

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.tickets.lifecycle import Action, Status, ThirdPartyType
 from api.tickets.priority import Level
+from core.languages import Language
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,25}$")
@@ -37,7 +38,6 @@ Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Link = Annotated[str, Field(max_length=2000), AfterValidator(_link)]
 Channel = Literal["web", "whatsapp", "api", "email", "phone"]
-Language = Literal["pt-BR", "es", "en"]
 
 
 class TranscriptLine(BaseModel):

@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
-from api.privacy import mask_sensitive
-from api.tickets.business_calendar import BusinessCalendar, CalendarBook
+from api.masking import mask_sensitive
+from api.tickets.business_calendar import BusinessCalendar, CalendarBook, load_calendars
 from api.tickets.lifecycle import (
     CUSTOMER_DEADLINE_HOURS,
     MOVES,
@@ -28,7 +28,7 @@ from api.tickets.lifecycle import (
     next_status,
 )
 from api.tickets.models import CsatResponse, IdempotencyRecord, Ticket, TicketEvent
-from api.tickets.priority import PriorityRules
+from api.tickets.priority import PriorityRules, load_priority_rules
 from api.tickets.schemas import TicketCreate
 from search.text import document_terms
 
@@ -59,6 +59,11 @@ class Rules:
 
     priority: PriorityRules
     calendars: CalendarBook
+
+    @classmethod
+    def load(cls) -> Rules:
+        """The rules from the packaged priority matrix and business calendars."""
+        return cls(priority=load_priority_rules(), calendars=load_calendars())
 
     def calendar_for(self, ticket: Ticket) -> BusinessCalendar:
         return self.calendars.calendars[ticket.calendar]

@@ -1,0 +1,67 @@
+"""Finding ticket fields in free text: a rich first message, a correction given as an answer.
+
+Usage::
+
+    extract_fields("o faturamento parou em produção desde ontem")
+    # {"module": "Faturamento", "environment": "production", "since_when": "desde ontem"}
+    field_named("quero corrigir o e-mail")          # "contact_email"
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api.dialog.rules import folded_words, match_table, parse_environment, parse_level, rules_data
+from search.text import fold
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.,;]+")
+_VERSION = re.compile(r"\b(?:\d{1,2}\.\d{1,2}(?:\.\d{2,4})+|release\s+\d{2,4}|r\d{2,4})\b", re.IGNORECASE)
+_SINCE = re.compile(
+    r"\b(?:desde|since|hace|ha|há|faz|from)\s+[^.,;!?]{2,40}|\b(?:ontem|hoje|anteontem|ayer|hoy|anoche|"
+    r"yesterday|today|this morning|esta manha|esta manana)\b",
+    re.IGNORECASE,
+)
+_QUOTED_ERROR = re.compile(r"[\"“«']([^\"”»']{6,300})[\"”»']")
+
+
+def extract_fields(text: str) -> dict[str, Any]:
+    """Ticket fields a free-text message already states (first message, corrections)."""
+    found: dict[str, Any] = {}
+    rules = rules_data()
+    if products := match_table(text, rules["products"]):
+        found["product"] = products[0]
+    if modules := match_table(text, rules["modules"]):
+        found["module"] = modules[0]
+    if environment := parse_environment(text):
+        found["environment"] = environment
+    if since := _SINCE.search(text):
+        found["since_when"] = since.group().strip()
+    if email := _EMAIL.search(text):
+        found["contact_email"] = email.group().lower()
+    if version := _VERSION.search(text):
+        found["version"] = version.group()
+    if quoted := _QUOTED_ERROR.search(text):
+        found["error_message"] = quoted.group(1).strip()
+    found.update(_levels_named(text))
+    return found
+
+
+def _levels_named(text: str) -> dict[str, str]:
+    """ "a urgência é alta", "impacto bajo": a level word within three words after the field's name."""
+    words = folded_words(text)
+    named: dict[str, str] = {}
+    for field in ("impact", "urgency"):
+        names = {fold(str(w)) for w in rules_data()["field_words"][field]}
+        for index, word in enumerate(words):
+            if word in names:
+                level = parse_level(" ".join(words[index + 1 : index + 4]))
+                if level:
+                    named[field] = level
+    return named
+
+
+def field_named(text: str) -> str | None:
+    """Which dialog field a message talks about ("quero corrigir o e-mail" → contact_email)."""
+    found = match_table(text, rules_data()["field_words"])
+    return found[0] if found else None

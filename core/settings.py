@@ -1,0 +1,58 @@
+"""The one settings object: every knob is an environment variable with a sane default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    api_port: int = Field(8000, description="Port of the HTTP API.")
+    rasa_port: int = Field(5005, description="Port of the Rasa server (the chat page talks to it).")
+    public_rasa_url: str = Field(
+        "", description="Rasa URL as the browser sees it; default http://localhost:RASA_PORT."
+    )
+    knowledge_dir: Path = Field(ROOT / "knowledge" / "articles", description="Article folder.")
+    index_dir: Path = Field(ROOT / "var" / "index", description="Where the built index lives.")
+    embedding_model: str = Field(
+        "use-multilingual-v3",
+        description="use-multilingual-v3 (packaged USE), all-MiniLM-L6-v2 (packaged) or a local "
+        "sentence-transformers folder.",
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+    deflection_window_hours: int = Field(
+        24,
+        ge=1,
+        description="Insights: an answered conversation with no ticket this long after counts as deflected.",
+    )
+    database_url: str = Field(
+        f"sqlite:///{ROOT / 'var' / 'support.db'}",
+        description="SQLAlchemy URL: SQLite file by default, e.g. postgresql+psycopg://user@host/db.",
+    )
+    rate_limit_per_minute: int = Field(600, description="Requests per minute per API key (0 = no limit).")
+    index_watch_seconds: int = Field(
+        30, description="How often the API checks for a new index from `pipelines ingest` (0 = never)."
+    )
+    jobs_interval_seconds: int = Field(
+        300, description="How often the API closes tickets whose customer deadline passed (0 = never)."
+    )
+    cors_origin_regex: str = Field(
+        r"https?://(localhost|127\.0\.0\.1)(:\d+)?",
+        description="Origins allowed to call the API from a browser.",
+    )
+
+    @property
+    def rasa_url(self) -> str:
+        return self.public_rasa_url or f"http://localhost:{self.rasa_port}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,135 @@
+"""The whole product running for real: API, Rasa action server and Rasa server on free ports.
+
+Used by the end-to-end tests and by the chat latency benchmark.
+
+Usage::
+
+    with LiveStack(index_dir, workdir) as stack:
+        stack.say("me", "¿Cuál es el teléfono de soporte en Argentina?")
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from core.settings import ROOT
+
+BOT_DIR = ROOT / "bot"
+BOT_BIN = ROOT / ".venv-bot" / "bin"
+MODEL = BOT_DIR / "models" / "support.tar.gz"
+STARTUP_SECONDS = 240
+
+
+class StackError(RuntimeError):
+    """A service did not start; the message carries the end of its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveStack:
+    def __init__(self, index_dir: Path, workdir: Path) -> None:
+        if not MODEL.exists():
+            raise StackError(f"no trained Rasa model at {MODEL}: run `make train` (make test does it)")
+        self.workdir = workdir
+        self.ports = {"api": free_port(), "actions": free_port(), "rasa": free_port()}
+        self.api_url = f"http://127.0.0.1:{self.ports['api']}"
+        self.chat_url = f"http://127.0.0.1:{self.ports['rasa']}/webhooks/rest/webhook"
+        self.env = {
+            **os.environ,
+            "INDEX_DIR": str(index_dir),
+            "API_PORT": str(self.ports["api"]),
+            "RASA_PORT": str(self.ports["rasa"]),
+            "DATABASE_URL": f"sqlite:///{workdir / 'support.db'}",
+            "TRACKER_DB": str(workdir / "tracker.db"),
+            "SUPPORT_API_URL": self.api_url,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
+            "HF_HUB_OFFLINE": "1",
+            "PYTHONWARNINGS": "ignore",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.api_key = self.create_key("bot")
+        self.env["SUPPORT_API_KEY"] = self.api_key
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def create_key(self, name: str, *options: str) -> str:
+        """A new API key in the stack's database (``--admin`` for a support manager)."""
+        return subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "api", "keys", "create", name, *options],
+            cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+
+    def _command(self, name: str) -> tuple[list[str], Path]:
+        port = str(self.ports[name])
+        if name == "api":
+            return [str(ROOT / ".venv" / "bin" / "uvicorn"), "api.main:app", "--port", port], ROOT
+        if name == "actions":
+            return [str(BOT_BIN / "rasa"), "run", "actions", "--port", port], BOT_DIR
+        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port, "--cors", "*",
+                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"], BOT_DIR  # fmt: skip
+
+    def start(self, name: str) -> None:
+        command, cwd = self._command(name)
+        log = (self.workdir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    def wait_until(self, ready: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    log = (self.workdir / f"{name}.log").read_text(errors="replace")[-3000:]
+                    raise StackError(
+                        f"{name} exited with {process.returncode} while waiting for {what}:\n{log}"
+                    )
+            try:
+                if ready():
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise StackError(f"{what} not ready after {STARTUP_SECONDS}s; logs in {self.workdir}")
+
+    def wait_for_rasa(self) -> None:
+        self.wait_until(lambda: bool(self.say("warm-up", "oi")), "Rasa server")
+
+    def __enter__(self) -> LiveStack:
+        for name in ("api", "actions", "rasa"):
+            self.start(name)
+        self.wait_until(lambda: httpx.get(f"{self.api_url}/health").status_code == 200, "API")
+        actions = f"http://127.0.0.1:{self.ports['actions']}/health"
+        self.wait_until(lambda: httpx.get(actions).status_code == 200, "action server")
+        self.wait_for_rasa()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        response = httpx.post(self.chat_url, json={"sender": sender, "message": message}, timeout=60)
+        response.raise_for_status()
+        replies: list[dict[str, Any]] = response.json()
+        return replies
