@@ -20,6 +20,5 @@ Modules: ``inbound`` (webhook, WhatsAppInput), ``outbound`` (WhatsAppOutput), ``
 
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.inbound import WhatsAppInput
-from channels.whatsapp.outbound import WhatsAppOutput
 
-__all__ = ["WhatsAppConfig", "WhatsAppInput", "WhatsAppOutput"]
+__all__ = ["WhatsAppConfig", "WhatsAppInput"]
