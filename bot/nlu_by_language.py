@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import yaml
-from lingua import Language, LanguageDetectorBuilder
 from sklearn.metrics import accuracy_score, f1_score
+
+from shared.languages import lingua_detector
 
 HERE = Path(__file__).resolve().parent
 HELD_OUT = 0.2
 SEED = 13
-CODES = {Language.PORTUGUESE: "pt", Language.SPANISH: "es", Language.ENGLISH: "en"}
 
 
 def examples() -> List[Tuple[str, str]]:
@@ -70,7 +70,7 @@ async def predict(model: Path, texts: List[str]) -> List[str]:
 
 
 def main() -> int:
-    detector = LanguageDetectorBuilder.from_languages(*CODES).build()
+    detect = lingua_detector()
     train, test = split(examples())
     work = Path(tempfile.mkdtemp(prefix="nlu-eval-"))
     write_nlu(train, work / "train.yml")
@@ -82,7 +82,7 @@ def main() -> int:
     predicted = asyncio.run(predict(work / "nlu.tar.gz", [text for _, text in test]))
     by_language: Dict[str, Tuple[List[str], List[str]]] = defaultdict(lambda: ([], []))
     for (intent, text), guess in zip(test, predicted, strict=True):
-        language = CODES.get(detector.detect_language_of(text), "unknown")
+        language = detect(text) or "unknown"
         by_language[language][0].append(intent)
         by_language[language][1].append(guess)
     report = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -17,10 +17,6 @@ LABELS_PATH = Path(__file__).with_name("labels.yml")
 def labels() -> Dict[str, Any]:
     data: Dict[str, Any] = yaml.safe_load(LABELS_PATH.read_text(encoding="utf-8"))
     return data
-
-
-def lang(slot_value: Optional[str]) -> str:
-    return slot_value if slot_value in ("pt", "es", "en") else "pt"
 
 
 def field_label(field: str, language: str) -> str:

@@ -11,7 +11,8 @@ from typing import Any, Dict, Optional, Text
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
-from channels.privacy import mask_sync, needs_masking
+from channels.secret_masking import mask_secrets_sync, needs_masking
+from shared.support_api import SupportApi
 
 
 class MaskingRestInput(RestInput):
@@ -24,4 +25,6 @@ class MaskingRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         text = super()._extract_message(req)
-        return mask_sync(text, self.api_url) if text and needs_masking(text) else text
+        if not text or not needs_masking(text):
+            return text
+        return mask_secrets_sync(text, SupportApi(base_url=self.api_url))

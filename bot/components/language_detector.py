@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from lingua import Language, LanguageDetectorBuilder
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -21,7 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-CODES = {Language.PORTUGUESE: "pt", Language.SPANISH: "es", Language.ENGLISH: "en"}
+from shared.languages import CODES, lingua_detector
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -33,11 +32,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._minimum_words = config["minimum_words"]
-        self._detector = (
-            LanguageDetectorBuilder.from_languages(*CODES)
-            .with_minimum_relative_distance(config["minimum_relative_distance"])
-            .build()
-        )
+        self._detect = lingua_detector(config["minimum_relative_distance"])
 
     @classmethod
     def create(
@@ -52,11 +47,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     def detect(self, text: str, metadata: Optional[Dict[str, Any]] = None) -> Optional[str]:
         """Language of the text if it is clear, else the one the channel declared, else None."""
         if text and not text.startswith("/") and len(text.split()) >= self._minimum_words:
-            language = self._detector.detect_language_of(text)
+            language = self._detect(text)
             if language is not None:
-                return CODES[language]
+                return language
         declared = str((metadata or {}).get("language") or "")[:2].lower()
-        return declared if declared in CODES.values() else None
+        return declared if declared in CODES else None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

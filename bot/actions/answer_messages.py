@@ -1,18 +1,14 @@
-"""Pure helpers that shape search results into chat messages (no I/O, easy to test)."""
+"""Helpers that shape search results into chat messages (no I/O, easy to test)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
+
+from rasa_sdk.executor import CollectingDispatcher
 
 SNIPPET_CHARS = 600
 BUTTON_TITLE_CHARS = 60
-# The bot's language slot uses short codes; the API uses the articles' codes.
-API_LANGUAGE = {"pt": "pt-BR", "es": "es", "en": "en"}
-
-
-def api_language(slot_value: Optional[str]) -> Optional[str]:
-    return API_LANGUAGE.get(slot_value or "")
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -30,7 +26,8 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     return cut[: boundary if boundary > 0 else limit].rstrip() + " …"
 
 
-def shorten(title: str, limit: int = BUTTON_TITLE_CHARS) -> str:
+def button_title(title: str, limit: int = BUTTON_TITLE_CHARS) -> str:
+    """A title cut to ``limit`` characters, marked with "…" when cut."""
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
@@ -39,7 +36,10 @@ def open_article_button(result: Dict[str, Any]) -> Dict[str, str]:
     entities = json.dumps(
         {"article_id": result["article_id"], "section_id": result["section_id"]}, ensure_ascii=False
     )
-    return {"title": shorten(result["section"] or result["title"]), "payload": f"/open_article{entities}"}
+    return {
+        "title": button_title(result["section"] or result["title"]),
+        "payload": f"/open_article{entities}",
+    }
 
 
 def answer_kwargs(title: str, section: str, text: str, url: str) -> Dict[str, str]:
@@ -51,3 +51,17 @@ def remembered(results: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     """What the ``kb_results`` slot keeps of results: enough to offer them again as buttons."""
     keys = ("article_id", "section_id", "title", "section")
     return [{key: str(result[key]) for key in keys} for result in results]
+
+
+def show_best_answer(dispatcher: CollectingDispatcher, found: Dict[str, Any]) -> Dict[str, Any]:
+    """Utter the first search result; returns what the ``kb_shown`` slot records of it."""
+    best = found["results"][0]
+    dispatcher.utter_message(
+        response="utter_kb_answer", **answer_kwargs(best["title"], best["section"], best["text"], best["url"])
+    )
+    return {
+        "article_id": best["article_id"],
+        "title": best["title"],
+        "url": best["url"],
+        "outcome": "not_solved",
+    }

@@ -1,9 +1,8 @@
-"""Pure parts of the ticket actions: what goes into the ticket from the conversation."""
+"""What the actions take from the conversation into the ticket."""
 
 from rasa_sdk import Tracker
 
-from actions.labels import local_time, status_texts, value_label
-from actions.ticket_actions import channel_phone, transcript
+from actions.conversation import channel_phone, transcript
 
 EVENTS = [
     {"event": "user", "text": "oi", "metadata": {"phone": "+5511999990000", "wa_message_id": "wamid.1"}},
@@ -28,17 +27,3 @@ def test_the_transcript_keeps_what_was_said_without_button_payloads():
         {"role": "bot", "text": "Olá! Sou o assistente de suporte."},
         {"role": "user", "text": "o faturamento parou"},
     ]
-
-
-def test_values_and_statuses_are_worded_in_the_user_language():
-    assert value_label("production", "es") == "producción"
-    assert value_label([], "en") == "none"
-    assert status_texts("pending_customer", "pt")["name"] == "Pendente do cliente"
-    assert "5 días hábiles" in status_texts("pending_customer", "es")["meaning"]
-
-
-def test_due_times_are_shown_in_the_support_centre_time_zone():
-    assert (
-        local_time("2026-03-02T15:00:00+00:00", "America/Mexico_City")
-        == "02/03/2026 09:00 (America/Mexico_City)"
-    )

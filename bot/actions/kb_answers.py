@@ -1,4 +1,7 @@
-"""Custom actions. Business rules live in the API; these only call it and phrase the reply."""
+"""Actions that answer from the knowledge base: search, show an article, offer others, mark solved.
+
+Business rules live in the API; these only call it and phrase the reply.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_kwargs, api_language, open_article_button, remembered
-from actions.api_client import SupportApi, SupportApiError
-from actions.insights import last_article_shown, report
-from actions.ticket_actions import remind_privacy
+from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer
+from actions.conversation import last_article_shown, remind_privacy
+from actions.event_reporting import report
+from shared.languages import api_language
+from shared.support_api import SupportApi, SupportApiError
 
 log = logging.getLogger(__name__)
 RESULTS_SHOWN = 3
@@ -46,22 +50,13 @@ class ActionSearchKnowledge(Action):
         if not found or not answered:
             dispatcher.utter_message(response="utter_kb_not_found")
             return [SlotSet("kb_results", []), SlotSet("problem_text", question)]
-        best, others = found["results"][0], found["results"][1:]
-        dispatcher.utter_message(
-            response="utter_kb_answer",
-            **answer_kwargs(best["title"], best["section"], best["text"], best["url"]),
-        )
+        others = found["results"][1:]
+        shown = show_best_answer(dispatcher, found)
         if others:
             dispatcher.utter_message(
                 response="utter_kb_more", buttons=[open_article_button(r) for r in others]
             )
         dispatcher.utter_message(response="utter_ask_solved")
-        shown = {
-            "article_id": best["article_id"],
-            "title": best["title"],
-            "url": best["url"],
-            "outcome": "not_solved",
-        }
         return [
             SlotSet("kb_results", remembered(others)),
             SlotSet("problem_text", question),

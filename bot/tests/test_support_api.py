@@ -1,8 +1,10 @@
-"""The API client sends an X-Request-ID on every call and quotes it when a call fails.
+"""The API client sends an X-Request-ID on every call and quotes it when a call fails; the
+channels mask messages through it.
 
 An aiohttp app on 127.0.0.1 plays the support API and records the headers of every request.
 """
 
+import asyncio
 import re
 import socket
 from typing import AsyncIterator, Dict, List
@@ -11,13 +13,17 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from actions.api_client import SupportApi, SupportApiError
+from channels.secret_masking import mask_secrets, mask_secrets_sync
+from shared.support_api import MASK_PATH, SupportApi, SupportApiError
 
 GENERATED = re.compile(r"bot-[0-9a-f]{12}")
 
 
 class FakeApi:
-    """Answers every path with an empty JSON object (or ``status``) and records the request headers."""
+    """Answers every path with an empty JSON object (or ``status``) and records the request headers.
+
+    The masking path answers with the text every secret is masked to.
+    """
 
     def __init__(self) -> None:
         self.headers: List[Dict[str, str]] = []
@@ -28,6 +34,8 @@ class FakeApi:
         self.headers.append(dict(request.headers))
         if self.status >= 400:
             return web.json_response({"detail": "Internal error"}, status=self.status)
+        if request.path == MASK_PATH:
+            return web.json_response({"text": "senha [•••]", "kinds": ["password"]})
         return web.json_response({})
 
 
@@ -73,3 +81,29 @@ async def test_a_failed_call_quotes_its_request_id(api: FakeApi) -> None:
     sent = api.headers[0]["X-Request-ID"]
     assert raised.value.status == 500 and raised.value.request_id == sent
     assert f"request id {sent}" in str(raised.value)
+
+
+@pytest.mark.asyncio
+async def test_masking_goes_through_the_client_with_its_key_and_request_id(api: FakeApi) -> None:
+    client = SupportApi(base_url=api.base, api_key="key", request_id="turn-7")
+    assert await mask_secrets("senha 1234", client) == "senha [•••]"
+    # The REST channel's hook is synchronous: a thread keeps this test's loop (and the fake API) free.
+    assert await asyncio.to_thread(mask_secrets_sync, "senha 1234", client) == "senha [•••]"
+    assert [(h["X-Request-ID"], h["X-API-Key"]) for h in api.headers] == [("turn-7", "key")] * 2
+
+
+@pytest.mark.asyncio
+async def test_a_failed_sync_call_quotes_its_request_id(api: FakeApi) -> None:
+    api.status = 500
+    with pytest.raises(SupportApiError) as raised:
+        await asyncio.to_thread(SupportApi(base_url=api.base).mask_sync, "senha 1234")
+    assert raised.value.status == 500 and raised.value.request_id == api.headers[0]["X-Request-ID"]
+
+
+@pytest.mark.asyncio
+async def test_a_message_goes_through_unmasked_when_masking_fails(api: FakeApi) -> None:
+    """Today's behaviour (logged as an error): the customer's message is never dropped."""
+    api.status = 500
+    client = SupportApi(base_url=api.base)
+    assert await mask_secrets("senha 1234", client) == "senha 1234"
+    assert await asyncio.to_thread(mask_secrets_sync, "senha 1234", client) == "senha 1234"

@@ -2,7 +2,7 @@
 
 import json
 
-from actions.answers import answer_kwargs, api_language, open_article_button, remembered, snippet
+from actions.answer_messages import answer_kwargs, open_article_button, remembered, snippet
 
 RESULT = {
     "article_id": "es-soporte-contacto-telefonos",
@@ -24,12 +24,6 @@ def test_long_sections_are_cut_at_a_boundary_and_marked():
     cut = snippet(text, limit=100)
     assert len(cut) <= 102 and cut.endswith(" …")
     assert not cut[:-2].endswith("palavr")
-
-
-def test_the_bot_language_maps_to_the_article_language():
-    assert api_language("pt") == "pt-BR"
-    assert api_language("es") == "es"
-    assert api_language(None) is None
 
 
 def test_a_result_becomes_a_quick_reply_that_opens_its_section():

@@ -1,0 +1,24 @@
+"""WhatsApp Cloud API channel: Meta's webhook in, the Graph API's messages endpoint out.
+
+Registered in credentials.yml as ``channels.whatsapp.WhatsAppInput:``. Its name is ``whatsapp``, so the
+callback URL to give Meta is ``https://<rasa host>/webhooks/whatsapp/webhook`` (GET verifies the
+subscription, POST delivers messages). Settings come from WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET,
+WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_BASE, WHATSAPP_TEMPLATE_NAME and
+WHATSAPP_TEMPLATE_LANGUAGE; the same keys in lower case under the channel in credentials.yml are used
+only where the variable is unset.
+
+Deliveries are acknowledged at once and handed to Rasa in the background, because Meta redelivers
+what it does not see answered quickly; redeliveries are recognised by message id. Typed text and
+taps on reply buttons or list rows reach the bot; other media get a short notice that only text is
+understood, reactions are ignored. What the channel remembers (recent message ids, each contact's
+last message for the 24-hour customer-service window, long button payloads) lives in this process
+only: after a restart a proactive message gets the template even if the contact wrote recently.
+
+Modules: ``inbound`` (webhook, WhatsAppInput), ``outbound`` (WhatsAppOutput), ``memory``,
+``config`` (WhatsAppConfig) and ``wording`` (the channel's texts, in ``wording.yml``, and Meta's limits).
+"""
+
+from channels.whatsapp.config import WhatsAppConfig
+from channels.whatsapp.inbound import WhatsAppInput
+
+__all__ = ["WhatsAppConfig", "WhatsAppInput"]

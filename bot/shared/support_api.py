@@ -1,0 +1,156 @@
+"""HTTP client of the support API, used by the actions and by the channels (masking).
+
+SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`make run` makes one).
+Every call carries an X-Request-ID that the API echoes and writes in its log lines, and that failures
+here quote, so an error in the bot's log can be found in the API's log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Dict, List, Optional, cast
+from uuid import uuid4
+
+import aiohttp
+import requests
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 15
+# Masking holds up every incoming message, so it gives up sooner.
+MASK_TIMEOUT_SECONDS = 3
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_PREFIX = "bot"
+MASK_PATH = "/api/v1/privacy/mask"
+
+# Decoded JSON bodies of the API's answers.
+JsonObject = Dict[str, Any]
+JsonList = List[Dict[str, Any]]
+
+
+class SupportApiError(RuntimeError):
+    """The API could not be reached or answered with an error."""
+
+    def __init__(self, message: str, status: Optional[int] = None, request_id: Optional[str] = None) -> None:
+        super().__init__(f"{message} (request id {request_id})" if request_id else message)
+        self.status = status
+        self.request_id = request_id
+
+
+class SupportApi:
+    def __init__(
+        self, base_url: Optional[str] = None, api_key: Optional[str] = None, request_id: Optional[str] = None
+    ) -> None:
+        self.base_url = (base_url or os.environ.get("SUPPORT_API_URL", "http://localhost:8000")).rstrip("/")
+        key = api_key or os.environ.get("SUPPORT_API_KEY")
+        self.headers = {"X-API-Key": key} if key else {}
+        # One id for every call of this client when given (e.g. per conversation turn), else one per call.
+        self.request_id = request_id
+
+    def _new_request_id(self) -> str:
+        return self.request_id or f"{REQUEST_ID_PREFIX}-{uuid4().hex[:12]}"
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        params: Optional[Dict[str, Any]] = None,
+        body: Optional[Dict[str, Any]] = None,
+        headers: Optional[Dict[str, str]] = None,
+        timeout_seconds: float = TIMEOUT_SECONDS,
+    ) -> Any:
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        request_id = self._new_request_id()
+        sent = {**(headers or {}), REQUEST_ID_HEADER: request_id}
+        timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout, headers=self.headers) as session,
+                session.request(
+                    method, f"{self.base_url}{path}", params=query, json=body, headers=sent
+                ) as response,
+            ):
+                if response.status >= 400:
+                    raise SupportApiError(
+                        f"{method} {path} answered {response.status}: {await response.text()}",
+                        response.status,
+                        request_id,
+                    )
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise SupportApiError(f"{method} {path} failed: {exc}", request_id=request_id) from exc
+
+    async def search(self, question: str, k: int = 3, lang: Optional[str] = None) -> JsonObject:
+        found = await self._call("GET", "/api/v1/search", {"q": question, "k": k, "lang": lang})
+        return cast(JsonObject, found)
+
+    async def article(self, article_id: str) -> JsonObject:
+        return cast(JsonObject, await self._call("GET", f"/api/v1/articles/{article_id}"))
+
+    async def check_field(self, field: str, value: str, language: str) -> JsonObject:
+        body = {"field": field, "value": value, "language": language}
+        return cast(JsonObject, await self._call("POST", "/api/v1/dialog/check", body=body))
+
+    async def extract(self, text: str) -> JsonObject:
+        return cast(JsonObject, await self._call("POST", "/api/v1/dialog/extract", body={"text": text}))
+
+    async def priority(self, impact: str, urgency: str, language: str) -> JsonObject:
+        params = {"impact": impact, "urgency": urgency, "language": language}
+        return cast(JsonObject, await self._call("GET", "/api/v1/priority", params))
+
+    async def similar(self, company_code: str, product: str, text: str) -> JsonList:
+        params = {"company_code": company_code, "product": product, "text": text}
+        return cast(JsonList, await self._call("GET", "/api/v1/tickets/similar", params))
+
+    async def create_ticket(self, body: JsonObject, idempotency_key: str) -> JsonObject:
+        headers = {"Idempotency-Key": idempotency_key}
+        return cast(JsonObject, await self._call("POST", "/api/v1/tickets", body=body, headers=headers))
+
+    async def add_comment(self, number: int, text: str) -> JsonObject:
+        found = await self._call("POST", f"/api/v1/tickets/{number}/comments", body={"body": text})
+        return cast(JsonObject, found)
+
+    async def ticket(self, number: int) -> JsonObject:
+        return cast(JsonObject, await self._call("GET", f"/api/v1/tickets/{number}"))
+
+    async def notices(self, product: Optional[str], language: str) -> JsonList:
+        params = {"product": product, "language": language}
+        return cast(JsonList, await self._call("GET", "/api/v1/notices", params))
+
+    async def contacts(self, language: str, country: Optional[str] = None) -> JsonObject:
+        params = {"language": language, "country": country}
+        return cast(JsonObject, await self._call("GET", "/api/v1/contacts", params))
+
+    async def mask(self, text: str) -> JsonObject:
+        """The text with secrets replaced (``text``) and what kinds were found (``kinds``)."""
+        found = await self._call("POST", MASK_PATH, body={"text": text}, timeout_seconds=MASK_TIMEOUT_SECONDS)
+        return cast(JsonObject, found)
+
+    def mask_sync(self, text: str) -> JsonObject:
+        """``mask`` for callers that cannot await (the hooks of Rasa's REST channel are synchronous)."""
+        request_id = self._new_request_id()
+        headers = {**self.headers, REQUEST_ID_HEADER: request_id}
+        try:
+            response = requests.post(
+                f"{self.base_url}{MASK_PATH}",
+                json={"text": text},
+                headers=headers,
+                timeout=MASK_TIMEOUT_SECONDS,
+            )
+            if response.status_code >= 400:
+                raise SupportApiError(
+                    f"POST {MASK_PATH} answered {response.status_code}: {response.text}",
+                    response.status_code,
+                    request_id,
+                )
+            return cast(JsonObject, response.json())
+        except requests.RequestException as exc:
+            raise SupportApiError(f"POST {MASK_PATH} failed: {exc}", request_id=request_id) from exc
+
+    async def record_event(self, event: JsonObject) -> None:
+        """Report what happened in the conversation (insights); never lets a failure reach the user."""
+        try:
+            await self._call("POST", "/api/v1/events", body=event)
+        except SupportApiError as exc:
+            log.warning("event not recorded: %s", exc)

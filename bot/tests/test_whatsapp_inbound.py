@@ -1,0 +1,177 @@
+"""Meta's webhook into the channel: subscription, signatures, what reaches the bot (inbound.py)."""
+
+import asyncio
+import json
+from typing import Dict
+
+import aiohttp
+import pytest
+from rasa.core.channels.channel import UserMessage
+from whatsapp_harness import (
+    VERIFY_TOKEN,
+    WA_ID,
+    GraphApi,
+    Rasa,
+    first_message,
+    fixture,
+    signature,
+)
+
+# Subscription verification
+
+
+@pytest.mark.asyncio
+async def test_verification_answers_the_challenge_as_plain_text(rasa: Rasa) -> None:
+    params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"}
+    assert await rasa.verify(params) == (200, "text/plain", "1158201444")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"},
+        {"hub.challenge": "1"},
+    ],
+    ids=["wrong token", "wrong mode", "no token"],
+)
+@pytest.mark.asyncio
+async def test_verification_without_our_token_is_forbidden(rasa: Rasa, params: Dict[str, str]) -> None:
+    status, _, _ = await rasa.verify(params)
+    assert status == 403
+
+
+# Deliveries
+
+
+@pytest.mark.asyncio
+async def test_a_signed_text_message_reaches_the_bot_with_the_phone(rasa: Rasa) -> None:
+    payload = fixture("text_message")
+    assert await rasa.deliver(payload) == 200
+
+    [message] = rasa.agent.messages
+    assert message.text == "Não consigo transmitir a NF-e, dá rejeição 539"
+    assert message.sender_id == WA_ID
+    assert message.input_channel == "whatsapp"
+    assert message.message_id == first_message(payload)["id"]
+    assert message.metadata == {
+        "phone": "+5511987654321",
+        "wa_message_id": first_message(payload)["id"],
+        "contact_name": "Maria Souza",
+    }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Hub-Signature-256": "sha256=" + "0" * 64},
+        {"X-Hub-Signature-256": signature(b"{}")},
+        {"X-Hub-Signature-256": "SIGNED"},
+    ],
+    ids=["missing", "zeros", "signature of another body", "malformed"],
+)
+@pytest.mark.asyncio
+async def test_unsigned_or_wrongly_signed_deliveries_are_forbidden_and_dropped(
+    rasa: Rasa, graph: GraphApi, headers: Dict[str, str]
+) -> None:
+    assert await rasa.deliver(fixture("text_message"), headers=headers) == 403
+    assert rasa.agent.messages == []
+    assert graph.requests == []
+
+
+@pytest.mark.asyncio
+async def test_a_delivery_signed_with_another_secret_is_forbidden(rasa: Rasa) -> None:
+    payload = fixture("text_message")
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = {"X-Hub-Signature-256": signature(body, secret="someone-else")}
+    assert await rasa.deliver(payload, headers=headers) == 403
+    assert rasa.agent.messages == []
+
+
+@pytest.mark.asyncio
+async def test_meta_gets_its_200_before_the_bot_has_answered(rasa: Rasa) -> None:
+    answer = asyncio.Event()
+    record = rasa.agent.handle_message
+
+    async def slow_bot(message: UserMessage) -> None:
+        await answer.wait()
+        await record(message)
+
+    rasa.agent.handle_message = slow_bot  # type: ignore[method-assign]
+    assert await rasa.deliver(fixture("text_message"), wait=False) == 200
+    assert rasa.agent.messages == []
+
+    answer.set()
+    await rasa.channel.drain()
+    assert len(rasa.agent.messages) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_reply_button_tap_sends_its_id_as_the_text(rasa: Rasa) -> None:
+    assert await rasa.deliver(fixture("button_reply")) == 200
+    assert [m.text for m in rasa.agent.messages] == ["/affirm"]
+
+
+@pytest.mark.asyncio
+async def test_a_list_row_tap_sends_its_id_as_the_text(rasa: Rasa) -> None:
+    assert await rasa.deliver(fixture("list_reply")) == 200
+    [message] = rasa.agent.messages
+    assert message.text == '/open_article{"article_id": "pt-nfe-rejeicao-539", "section_id": "como-corrigir"}'
+    assert message.metadata["phone"] == "+5511987654321"
+
+
+@pytest.mark.asyncio
+async def test_a_template_quick_reply_sends_its_payload_as_the_text(rasa: Rasa) -> None:
+    payload = fixture("button_reply")
+    message = first_message(payload)
+    del message["interactive"]
+    message.update(
+        type="button", button={"payload": "Falar com um analista", "text": "Falar com um analista"}
+    )
+    assert await rasa.deliver(payload) == 200
+    assert [m.text for m in rasa.agent.messages] == ["Falar com um analista"]
+
+
+@pytest.mark.asyncio
+async def test_status_updates_are_acknowledged_and_ignored(rasa: Rasa, graph: GraphApi) -> None:
+    assert await rasa.deliver(fixture("status_delivered")) == 200
+    assert rasa.agent.messages == []
+    assert graph.requests == []
+
+
+@pytest.mark.asyncio
+async def test_a_redelivered_message_is_handled_once(rasa: Rasa) -> None:
+    payload = fixture("text_message")
+    assert await rasa.deliver(payload) == 200
+    assert await rasa.deliver(payload) == 200
+    assert len(rasa.agent.messages) == 1
+
+
+@pytest.mark.asyncio
+async def test_an_image_gets_a_text_only_notice_in_the_contacts_language(rasa: Rasa, graph: GraphApi) -> None:
+    assert await rasa.deliver(fixture("image_message")) == 200
+    assert rasa.agent.messages == []
+    [body] = graph.bodies
+    assert body["to"] == "5491155556666"
+    assert body["type"] == "text"
+    assert body["text"]["body"].startswith("Por ahora solo entiendo mensajes de texto")
+
+
+@pytest.mark.asyncio
+async def test_a_delivery_for_another_phone_number_is_ignored(rasa: Rasa) -> None:
+    payload = fixture("text_message")
+    payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999999999999999"
+    assert await rasa.deliver(payload) == 200
+    assert rasa.agent.messages == []
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_is_not_a_json_object_is_a_bad_request(rasa: Rasa) -> None:
+    body = b"[not json"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(rasa.url, data=body, headers={"X-Hub-Signature-256": signature(body)}) as r,
+    ):
+        assert r.status == 400
+    assert rasa.agent.messages == []
