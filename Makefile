@@ -32,8 +32,7 @@ BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard core/*.py knowledge/*.py search/*.py search/data/* pipelines/*.py)
-BOT_DATA := bot/config.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py)
-BOT_CODE := $(wildcard bot/actions/*.py bot/channels/*.py)
+BOT_DATA := bot/config.yml bot/shared/languages.py $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py bot/components/*.yml)
 
 .PHONY: help run test index train lint typecheck unit bot-test postgres browser bench eval clean
 
@@ -95,7 +94,7 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed $(BOT_VENV)/.installed
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components bot/channels
+	$(VENV)/bin/mypy --python-executable $(BOT_VENV)/bin/python --python-version 3.10 bot/actions bot/components bot/channels bot/shared
 
 # The ticket tests also run on a real PostgreSQL server: install Debian's packages when missing.
 postgres:

@@ -6,6 +6,9 @@ The page itself holds no data: it asks for an admin API key and reads the insigh
 Plotly's browser bundle is the one inside the installed ``plotly`` PyPI package (pinned in
 pyproject.toml), served from this origin: no CDN, nothing to vendor into the repository. The page
 asks for it with ``?v=<plotly version>``, so the long-lived cache is safe across upgrades.
+
+The page's script is kept in parts (``static/insights/``) and served as one file
+(:mod:`api.web.assets`), in the order listed here, at the URL the page asks for.
 """
 
 from __future__ import annotations
@@ -16,11 +19,29 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from api.web.assets import NO_CACHE, Bundle
 
 router = APIRouter(tags=["dashboard"])
 STATIC = Path(__file__).resolve().parent / "static"
-NO_CACHE = {"Cache-Control": "no-cache"}
+SCRIPT = Bundle(
+    STATIC / "insights",
+    (
+        "head.js",
+        "helpers.js",
+        "api.js",
+        "page.js",
+        "load.js",
+        "tiles.js",
+        "charts.js",
+        "gaps.js",
+        "export.js",
+        "startup.js",
+        "tail.js",
+    ),
+    "text/javascript; charset=utf-8",
+)
 LONG_CACHE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
@@ -58,8 +79,8 @@ def insights_page() -> HTMLResponse:
 
 
 @router.get("/static/insights.js", include_in_schema=False)
-def insights_script() -> FileResponse:
-    return _asset("insights.js", "text/javascript; charset=utf-8")
+def insights_script() -> Response:
+    return SCRIPT.response()
 
 
 @router.get("/static/insights.css", include_in_schema=False)

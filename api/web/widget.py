@@ -1,8 +1,11 @@
-"""The embeddable chat widget: its three static files and a demo customer-portal page.
+"""The embeddable chat widget: its script, stylesheet and strings, and a demo customer-portal page.
 
 The files are served by explicit routes rather than a ``StaticFiles`` mount so that the router
 stays a plain ``APIRouter`` and each answer carries ``Cache-Control: no-cache``: a portal that
 embeds the widget picks up a new release on its next page load (revalidated by ETag).
+
+The script and the stylesheet are kept in parts (``static/widget/``) and served as one file each
+(:mod:`api.web.assets`), in the order listed here: a portal still embeds one script tag.
 """
 
 from __future__ import annotations
@@ -12,13 +15,23 @@ from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import SettingsDep
+from api.web.assets import NO_CACHE, Bundle
 
 router = APIRouter(tags=["widget"])
 STATIC = Path(__file__).resolve().parent / "static"
-NO_CACHE = {"Cache-Control": "no-cache"}
+SCRIPT = Bundle(
+    STATIC / "widget",
+    ("head.js", "helpers.js", "state.js", "panel.js", "messages.js", "transport.js", "startup.js", "tail.js"),
+    "text/javascript; charset=utf-8",
+)
+STYLESHEET = Bundle(
+    STATIC / "widget",
+    ("base.css", "launcher.css", "panel.css", "messages.css", "typing.css", "form.css", "phone.css"),
+    "text/css; charset=utf-8",
+)
 
 
 def _asset(name: str, media_type: str) -> FileResponse:
@@ -26,13 +39,13 @@ def _asset(name: str, media_type: str) -> FileResponse:
 
 
 @router.get("/static/widget.js", include_in_schema=False)
-def widget_script() -> FileResponse:
-    return _asset("widget.js", "text/javascript; charset=utf-8")
+def widget_script() -> Response:
+    return SCRIPT.response()
 
 
 @router.get("/static/widget.css", include_in_schema=False)
-def widget_stylesheet() -> FileResponse:
-    return _asset("widget.css", "text/css; charset=utf-8")
+def widget_stylesheet() -> Response:
+    return STYLESHEET.response()
 
 
 @router.get("/static/widget-i18n.json", include_in_schema=False)

@@ -1,0 +1,2 @@
+  // End of the closure opened in insights/head.js.
+})();
