@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         embedder = load_embedder(settings.embedding_model)
         app.state.index_dir = settings.index_dir
         app.state.searcher = Searcher(open_index(settings.index_dir, embedder, settings.knowledge_dir))
+        # The first question pays for lazy loading (language models, encoder graph): pay it before
+        # the first customer does, whose bot gives up on the API after a few seconds.
+        app.state.searcher.search("horário de atendimento do suporte", k=1)
         tasks = []
         if settings.jobs_interval_seconds > 0:
             tasks.append(asyncio.create_task(run_expiry_forever(app, settings.jobs_interval_seconds)))

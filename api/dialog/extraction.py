@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from api.dialog.problem import severity_words
 from api.dialog.rules import folded_words, match_table, parse_environment, parse_level, rules_data
 from search.text import fold
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.,;]+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.,;]+")
 _VERSION = re.compile(r"\b(?:\d{1,2}\.\d{1,2}(?:\.\d{2,4})+|release\s+\d{2,4}|r\d{2,4})\b", re.IGNORECASE)
 _SINCE = re.compile(
     r"\b(?:desde|since|hace|ha|há|faz|from)\s+[^.,;!?]{2,40}|\b(?:ontem|hoje|anteontem|ayer|hoy|anoche|"
@@ -37,13 +38,14 @@ def extract_fields(text: str) -> dict[str, Any]:
         found["environment"] = environment
     if since := _SINCE.search(text):
         found["since_when"] = since.group().strip()
-    if email := _EMAIL.search(text):
+    if email := EMAIL.search(text):
         found["contact_email"] = email.group().lower()
     if version := _VERSION.search(text):
         found["version"] = version.group()
     if quoted := _QUOTED_ERROR.search(text):
         found["error_message"] = quoted.group(1).strip()
-    found.update(_levels_named(text))
+    found.update(severity_words(text))  # "ninguém consegue faturar": high impact
+    found.update(_levels_named(text))  # "a urgência é alta" names the level outright
     return found
 
 

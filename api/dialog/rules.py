@@ -24,10 +24,11 @@ from search.text import fold
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
 # Fields the dialog asks for, in order. since_when and attachments are optional in the API but
-# asked anyway: support needs them to reproduce the problem.
+# asked anyway: support needs them to reproduce the problem. The description comes before the
+# summary because the summary is written from it (and asked only when it cannot be).
 DIALOG_FIELDS = (
     "contact_name", "contact_email", "company_code", "product", "module", "version", "environment",
-    "summary", "description", "since_when", "impact", "urgency", "attachments",
+    "description", "summary", "since_when", "impact", "urgency", "attachments",
 )  # fmt: skip
 _URL = re.compile(r"https?://[^\s<>\"']+")
 

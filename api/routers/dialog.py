@@ -10,7 +10,9 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api.deps import NowDep
+from api.dialog.answers import read_answer
 from api.dialog.extraction import extract_fields, field_named
+from api.dialog.problem import read_problem
 from api.dialog.rules import DIALOG_FIELDS, check_field
 from api.dialog.support_info import active_notices, contacts
 from api.masking import mask_sensitive
@@ -46,10 +48,38 @@ def check(answer: FieldAnswer) -> FieldCheckOut:
     return FieldCheckOut(**vars(result))
 
 
+class DialogAnswer(FieldAnswer):
+    filled: list[str] = Field(default_factory=list, description="Fields the dialog already holds.")
+
+
+class AnswerReadingOut(BaseModel):
+    values: dict[str, Any] = Field(description="Valid, normalised values to keep, by field.")
+    problem: FieldCheckOut | None = Field(None, description="Why the asked field's answer was refused.")
+
+
+@router.post("/dialog/answer", response_model=AnswerReadingOut)
+def answer(body: DialogAnswer) -> AnswerReadingOut:
+    """Read one answer: the field asked (name and e-mail, or product, module and version, together)
+    and any other detail the answer states that the dialog does not hold yet."""
+    if body.field not in DIALOG_FIELDS:
+        raise HTTPException(422, f"field must be one of: {', '.join(DIALOG_FIELDS)}")
+    reading = read_answer(body.field, body.value, body.language, set(body.filled))
+    problem = FieldCheckOut(**vars(reading.problem)) if reading.problem else None
+    return AnswerReadingOut(values=reading.values, problem=problem)
+
+
 @router.post("/dialog/extract")
 def extract(body: FreeText) -> dict[str, Any]:
-    """Ticket fields a message already states, and which field it talks about if any."""
-    return {"fields": extract_fields(body.text), "field_named": field_named(body.text)}
+    """Ticket fields a message already states, which field it talks about if any, whether it asks
+    for a ticket, and the problem it reports (with a title written from it)."""
+    problem = read_problem(body.text)
+    return {
+        "fields": extract_fields(body.text),
+        "field_named": field_named(body.text),
+        "wants_ticket": problem.wants_ticket,
+        "description": problem.description,
+        "summary": problem.summary,
+    }
 
 
 @router.post("/privacy/mask")

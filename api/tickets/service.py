@@ -92,8 +92,14 @@ def masked_request(data: TicketCreate) -> TicketCreate:
     return data.model_copy(update=update)
 
 
+# The conversation around a request grows while it is retried (a lost reply, "confirm" said again):
+# it is context, not the ticket's content, so a retry with a longer transcript is the same request.
+CONVERSATION_CONTEXT = {"transcript", "articles_shown"}
+
+
 def _request_hash(data: TicketCreate) -> str:
-    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    content = data.model_dump(mode="json", exclude=CONVERSATION_CONTEXT)
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def _informative_terms(text: str, language: str) -> set[str]:

@@ -9,7 +9,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer
@@ -23,7 +23,12 @@ RESULTS_SHOWN = 3
 
 
 class ActionSearchKnowledge(Action):
-    """Answer the user's message with the best knowledge-base section, or say nothing reliable was found."""
+    """Answer the user's message with the best knowledge-base section, or say nothing reliable was found.
+
+    It is also what the bot does with any message it cannot place (NLU and dialog fallbacks): search
+    first, and say it did not understand only when the knowledge base has nothing either. A message
+    that reports a problem and asks for a ticket starts the ticket dialog instead.
+    """
 
     def name(self) -> Text:
         return "action_search_knowledge"
@@ -35,6 +40,8 @@ class ActionSearchKnowledge(Action):
         question = (tracker.latest_message.get("text") or "").strip()
         api = SupportApi()
         try:
+            if question and not question.startswith("/") and (await api.extract(question))["wants_ticket"]:
+                return [SlotSet("problem_text", question), FollowupAction("action_start_ticket")]
             found = await self._search(api, question, api_language(tracker.get_slot("language")))
         except SupportApiError as exc:
             log.error("knowledge search failed: %s", exc)
@@ -48,7 +55,8 @@ class ActionSearchKnowledge(Action):
                 articles=[{"article_id": r["article_id"], "score": r["score"]} for r in found["results"]],
             )  # fmt: skip
         if not found or not answered:
-            dispatcher.utter_message(response="utter_kb_not_found")
+            understood = (tracker.latest_message.get("intent") or {}).get("name") == "ask_support"
+            dispatcher.utter_message(response="utter_kb_not_found" if understood else "utter_not_understood")
             return [SlotSet("kb_results", []), SlotSet("problem_text", question)]
         others = found["results"][1:]
         shown = show_best_answer(dispatcher, found)

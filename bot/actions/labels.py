@@ -23,6 +23,14 @@ def field_label(field: str, language: str) -> str:
     return str(labels()["fields"].get(field, {}).get(language, field))
 
 
+def example_answer(field: str, language: str) -> str:
+    return str(labels()["examples"].get(field, {}).get(language, ""))
+
+
+def unverified_heading(language: str) -> str:
+    return str(labels()["unverified_heading"][language])
+
+
 def value_label(value: Any, language: str) -> str:
     """Levels and environments in words; lists joined; empty values as "none"."""
     if value in (None, "", []):

@@ -13,7 +13,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import channel_of, channel_phone, language_of, transcript
 from actions.event_reporting import report
-from actions.labels import local_time, priority_label, status_texts, value_label
+from actions.labels import (
+    field_label,
+    local_time,
+    priority_label,
+    status_texts,
+    unverified_heading,
+    value_label,
+)
 from actions.ticket_fields import FIELDS, reset_ticket
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
@@ -68,7 +75,7 @@ class ActionTicketSummary(Action):
             resolution_due=local_time(preview["resolution_due"], preview["time_zone"]),
         )
         dispatcher.utter_message(response="utter_ticket_summary", buttons=buttons, **kwargs)
-        return events
+        return [*events, SlotSet("ticket_stage", "confirming")]
 
 
 class ActionCreateTicket(Action):
@@ -82,6 +89,9 @@ class ActionCreateTicket(Action):
     ) -> List[EventType]:
         language = language_of(tracker)
         body: Dict[str, Any] = {field: tracker.get_slot(field) for field in FIELDS}
+        body["description"] = with_unverified_note(
+            body["description"], tracker.get_slot("unverified"), language
+        )
         body.update(
             language=API_LANGUAGE[language],
             channel=channel_of(tracker),
@@ -95,8 +105,9 @@ class ActionCreateTicket(Action):
             ticket = await SupportApi().create_ticket(body, idempotency_key=key)
         except SupportApiError as exc:
             log.error("ticket creation failed: %s", exc)
+            # The summary stays open: "yes" (or the button) tries again with the same idempotency key.
             dispatcher.utter_message(response="utter_ticket_failed", reason=f"HTTP {exc.status or '-'}")
-            return []
+            return [SlotSet("ticket_stage", "confirming")]
         await report(tracker, "ticket_opened", product=ticket["product"], ticket_number=ticket["number"])
         dispatcher.utter_message(
             response="utter_ticket_created",
@@ -107,6 +118,14 @@ class ActionCreateTicket(Action):
             contact_email=ticket["contact_email"],
         )
         return [*reset_ticket(), SlotSet("created_ticket", ticket["number"])]
+
+
+def with_unverified_note(description: Any, unverified: Any, language: str) -> Any:
+    """The description, followed by the answers taken as the customer wrote them, for support to check."""
+    if not unverified or not isinstance(description, str):
+        return description
+    lines = "\n".join(f"- {field_label(field, language)}: {said}" for field, said in unverified.items())
+    return f"{description}\n\n{unverified_heading(language)}\n{lines}"
 
 
 class ActionCancelTicket(Action):

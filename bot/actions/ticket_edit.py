@@ -11,12 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, remind_privacy
 from actions.labels import field_label, status_texts, value_label
+from actions.reasks import EXPLAINED, reask_counts
 from actions.ticket_fields import FIELDS, field_buttons, reset_ticket
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
 
 
 class ActionExplainField(Action):
+    """Why a question is asked; asked "why" again for the same question, the message is the answer."""
+
     def name(self) -> Text:
         return "action_explain_field"
 
@@ -24,8 +27,13 @@ class ActionExplainField(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         field = tracker.get_slot("requested_slot") or "description"
+        counts = reask_counts(tracker)
+        said = (tracker.latest_message.get("text") or "").strip()
+        if counts.get(EXPLAINED + field) and said:
+            # Explained already and the customer answers again: this is the answer, not a question.
+            return [SlotSet(field, said)]
         dispatcher.utter_message(response=f"utter_why_{field}")
-        return []
+        return [SlotSet("reasks", {**counts, EXPLAINED + field: 1})]
 
 
 class ActionCorrectField(Action):

@@ -31,7 +31,10 @@ FIELDS_THAT_MENTION_OTHERS = ("summary", "description", "since_when")
 # Kept when a ticket is done or dropped, so the next one need not ask who the user is again.
 CONTACT_FIELDS = ("contact_name", "contact_email", "company_code")
 # Slots the dialog uses while a ticket is under way, besides the fields.
-WORK_SLOTS = ("error_message", "problem_text", "kb_shown", "similar_ticket", "deflected", "ticket_stage")
+WORK_SLOTS = (
+    "error_message", "problem_text", "kb_shown", "similar_ticket", "deflected", "ticket_stage", "reasks",
+    "unverified",
+)  # fmt: skip
 
 
 def reset_ticket(keep_contact: bool = True) -> List[EventType]:

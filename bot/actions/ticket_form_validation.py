@@ -1,4 +1,10 @@
-"""Validation of the ticket form's answers: checked by the API, corrections and questions recognised."""
+"""Validation of the ticket form's answers: read by the API, corrections and questions recognised.
+
+An answer is taken as the answer: the API reads the field asked and every other detail the answer
+states (name and e-mail together, product with module and version, a description's product and
+impact), so the form asks only what is still missing. An answer that does not fit is asked again
+saying why, at most twice (``actions/reasks.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,15 +18,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_messages import show_best_answer
 from actions.conversation import language_of, remind_privacy
 from actions.labels import field_label, value_label
+from actions.reasks import answered, reask, reask_counts
 from actions.ticket_fields import FIELDS, FIELDS_THAT_MENTION_OTHERS, SHORT_FIELDS
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
 
 log = logging.getLogger(__name__)
+# Besides the fields, what an answer may fill: the error message quoted in a description.
+EXTRA_SLOTS = ("error_message",)
 
 
 class ValidateTicketForm(Action):
-    """Check each new answer with the API; re-ask saying why, keep the valid ones."""
+    """Read each new answer with the API; keep every valid detail; re-ask saying why."""
 
     def name(self) -> Text:
         return "validate_ticket_form"
@@ -31,33 +40,44 @@ class ValidateTicketForm(Action):
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
         api = SupportApi()
+        candidates = {
+            field: str(value)
+            for field, value in tracker.slots_to_validate().items()
+            if field in FIELDS and value is not None and not isinstance(value, list)
+        }
+        counts = reask_counts(tracker)
         events: List[EventType] = []
-        for field, value in tracker.slots_to_validate().items():
-            if field not in FIELDS or value is None:
-                continue
-            if isinstance(value, list):  # already normalised (attachments)
-                continue
+        filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
+        for field, text in candidates.items():
             try:
-                correction = await self._correction(api, field, str(value), language)
+                correction = await self._correction(api, field, text, language)
                 if correction:
                     dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
                     events += [*correction[0], SlotSet(field, None)]
                     continue
-                check = await api.check_field(field, str(value), API_LANGUAGE[language])
+                reading = await api.answer(field, text, API_LANGUAGE[language], filled)
             except SupportApiError as exc:
-                log.warning("could not check %s, keeping the answer: %s", field, exc)
+                log.warning("could not read the answer to %s, keeping it as given: %s", field, exc)
                 continue
-            if check["valid"]:
-                events.append(SlotSet(field, check["value"]))
+            values: Dict[str, Any] = reading["values"]
+            events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
+            for done in values:
+                counts = answered(counts, done)
+            problem = reading.get("problem")
+            if field not in values and problem is None:
+                events.append(SlotSet(field, None))  # part of a joint question: the rest is asked next
+            if problem is None:
                 continue
-            if not await self._answered_a_question(api, dispatcher, tracker, field, language):
-                dispatcher.utter_message(
-                    response="utter_invalid_answer",
-                    field=field_label(field, language),
-                    reason=check["message"],
-                )
-            events.append(SlotSet(field, None))
-        return events
+            if field not in values and await self._answered_a_question(
+                api, dispatcher, tracker, field, language
+            ):
+                events.append(SlotSet(field, None))
+                continue
+            asked_again, counts = reask(
+                dispatcher, tracker, counts, problem["field"], problem["message"], language
+            )
+            events += asked_again
+        return [*events, SlotSet("reasks", counts)]
 
     @staticmethod
     async def _correction(

@@ -18,8 +18,7 @@ from shared.support_api import SupportApi, SupportApiError
 
 log = logging.getLogger(__name__)
 
-# A message needs this many words, or a recognisable detail, to describe a problem worth searching.
-PROBLEM_MIN_WORDS = 6
+MIN_DESCRIPTION_CHARS = 10  # the API's minimum: a shorter problem is asked for instead
 
 
 class ActionStartTicket(Action):
@@ -35,16 +34,18 @@ class ActionStartTicket(Action):
         language = language_of(tracker)
         text = (tracker.latest_message.get("text") or "").strip()
         events: List[EventType] = []
-        problem = tracker.get_slot("problem_text")
+        problem = tracker.get_slot("problem_text")  # a problem told earlier, e.g. a question left unanswered
+        stated: Dict[str, Any] = {"fields": {}, "summary": None, "description": None}
         api = SupportApi()
         try:
-            if not is_payload(text):
-                stated = await api.extract(text)
-                if len(text.split()) >= PROBLEM_MIN_WORDS or stated["fields"]:
-                    problem = text
-                    events.append(SlotSet("problem_text", text))
-            found = await api.extract(problem) if problem else {"fields": {}}
-            await self._announce_maintenance(api, dispatcher, found["fields"].get("product"), language)
+            found = await api.extract(text) if text and not is_payload(text) else stated
+            if found["description"] or found["fields"]:
+                stated = found
+                problem = found["description"] or problem
+                events.append(SlotSet("problem_text", problem))
+            elif problem:  # "open a ticket" (or "no" to the article) after the problem was told
+                stated = await api.extract(problem)
+            await self._announce_maintenance(api, dispatcher, stated["fields"].get("product"), language)
             if problem and not tracker.get_slot("deflected"):
                 result = await api.search(problem, k=1, lang=API_LANGUAGE[language])
                 if result["confident"] and result["results"]:
@@ -60,8 +61,7 @@ class ActionStartTicket(Action):
                     ]
         except SupportApiError as exc:
             log.warning("ticket start without deflection or pre-fill: %s", exc)
-            found = {"fields": {}}
-        events += self._prefill(dispatcher, tracker, found["fields"], problem, language)
+        events += self._prefill(dispatcher, tracker, stated, language)
         dispatcher.utter_message(response="utter_ticket_intro")
         return [*events, SlotSet("deflected", True), SlotSet("ticket_stage", "collecting")]
 
@@ -79,29 +79,23 @@ class ActionStartTicket(Action):
 
     @staticmethod
     def _prefill(
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        fields: Dict[str, Any],
-        problem: Optional[str],
-        language: str,
+        dispatcher: CollectingDispatcher, tracker: Tracker, stated: Dict[str, Any], language: str
     ) -> List[EventType]:
+        """Every detail the customer already gave; the title is written from the problem, never from
+        the request ("quero abrir um chamado"), and is asked when the message holds no problem."""
+        found = dict(stated["fields"])
+        if stated.get("summary"):
+            found["summary"] = stated["summary"]
+        if stated.get("description") and len(stated["description"]) >= MIN_DESCRIPTION_CHARS:
+            found["description"] = stated["description"]
         events: List[EventType] = []
         noted = []
-        for field, value in fields.items():
+        for field, value in found.items():
             if field == "error_message":
                 events.append(SlotSet("error_message", value))
             elif field in FIELDS and not tracker.get_slot(field):
                 events.append(SlotSet(field, value))
                 noted.append(f"{field_label(field, language)}: {value_label(value, language)}")
-        # A problem statement makes a good title; a question ("qual o telefone…?") does not.
-        if (
-            problem
-            and 5 <= len(problem) <= 200
-            and not problem.rstrip().endswith("?")
-            and not tracker.get_slot("summary")
-        ):
-            events.append(SlotSet("summary", problem))
-            noted.append(f"{field_label('summary', language)}: {problem}")
         if noted:
             dispatcher.utter_message(response="utter_ticket_prefilled", fields="; ".join(noted))
         return events

@@ -1,10 +1,11 @@
-"""NLU component that tags every user message with its language (pt, es or en).
+"""NLU component that reports what each user message says about the conversation's language.
 
-It emits a ``language`` entity, which fills the ``language`` slot; responses pick
-their pt/es/en variation from that slot. What the user writes wins; a channel may
-declare the language in the message metadata (``{"language": "es-MX"}``, e.g. from
-the browser) for messages too short to tell. Single words ("ok", "no", "hello") are
-unreliable evidence, so they emit nothing and the conversation keeps its language.
+It emits a ``language`` entity whose value is pt, es or en and whose role is the kind of evidence:
+``greeting`` ("hola", "oi", "hello": decisive), ``sentence`` (ordinary words, with lingua's
+confidence as the entity's confidence) or ``channel`` (the language the channel declared in the
+message metadata, e.g. the browser's). Names, e-mails, codes and single words give no evidence.
+The conversation's language is decided from this evidence and the dialog's state by the
+``action_validate_slot_mappings`` action (see ``shared/language_choice.py``).
 """
 
 from __future__ import annotations
@@ -20,19 +21,14 @@ from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from shared.languages import CODES, lingua_detector
+from shared.language_choice import Evidence, evidence_of
+from shared.languages import channel_language, lingua_confidence
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageDetector(GraphComponent, EntityExtractorMixin):
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        # How far ahead the best language must be; below it the message is "unknown".
-        return {"minimum_relative_distance": 0.1, "minimum_words": 2}
-
     def __init__(self, config: Dict[str, Any]) -> None:
-        self._minimum_words = config["minimum_words"]
-        self._detect = lingua_detector(config["minimum_relative_distance"])
+        self._confidence_of = lingua_confidence()
 
     @classmethod
     def create(
@@ -44,24 +40,20 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     ) -> "LanguageDetector":
         return cls(config)
 
-    def detect(self, text: str, metadata: Optional[Dict[str, Any]] = None) -> Optional[str]:
-        """Language of the text if it is clear, else the one the channel declared, else None."""
-        if text and not text.startswith("/") and len(text.split()) >= self._minimum_words:
-            language = self._detect(text)
-            if language is not None:
-                return language
-        declared = str((metadata or {}).get("language") or "")[:2].lower()
-        return declared if declared in CODES else None
+    def evidence(self, text: str, metadata: Optional[Dict[str, Any]] = None) -> Optional[Evidence]:
+        return evidence_of(text, channel_language(metadata), self._confidence_of)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            code = self.detect(text, message.get(METADATA))
-            if code is None:
+            found = self.evidence(text, message.get(METADATA))
+            if found is None:
                 continue
             entity = {
                 "entity": "language",
-                "value": code,
+                "value": found.code,
+                "role": found.kind,
+                "confidence_entity": round(found.confidence, 3),
                 "start": 0,
                 "end": len(text),
                 "extractor": self.__class__.__name__,

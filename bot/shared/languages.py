@@ -46,3 +46,22 @@ def lingua_detector(minimum_relative_distance: float = 0.0) -> Callable[[str], O
         return LINGUA_CODES[language] if language is not None else None
 
     return detect
+
+
+def lingua_confidence() -> Callable[[str], Tuple[Optional[str], float]]:
+    """A function giving the most likely code of a text's language and lingua's confidence in it."""
+    detector = LanguageDetectorBuilder.from_languages(*LINGUA_CODES).build()
+
+    def best(text: str) -> Tuple[Optional[str], float]:
+        values = detector.compute_language_confidence_values(text)
+        if not values:
+            return None, 0.0
+        return LINGUA_CODES.get(values[0].language), float(values[0].value)
+
+    return best
+
+
+def channel_language(metadata: Optional[Dict[str, object]]) -> Optional[str]:
+    """The code a channel declared in a message's metadata (``{"language": "es-MX"}``), if ours."""
+    declared = str((metadata or {}).get("language") or "")[:2].lower()
+    return declared if declared in CODES else None

@@ -7,17 +7,19 @@ here quote, so an error in the bot's log can be found in the API's log.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any, Dict, List, Optional, cast
 from uuid import uuid4
 
 import aiohttp
-import requests
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 15
+# Shorter than the channels' patience: a slow or hung API gets the customer an answer within seconds
+# (the actions say the system is slow and keep what was said) instead of silence.
+TIMEOUT_SECONDS = float(os.environ.get("SUPPORT_API_TIMEOUT_SECONDS", "4"))
 # Masking holds up every incoming message, so it gives up sooner.
 MASK_TIMEOUT_SECONDS = 3
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -78,7 +80,8 @@ class SupportApi:
                         request_id,
                     )
                 return await response.json()
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        # On Python 3.10 aiohttp's timeout is asyncio.TimeoutError, not the built-in TimeoutError.
+        except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as exc:
             raise SupportApiError(f"{method} {path} failed: {exc}", request_id=request_id) from exc
 
     async def search(self, question: str, k: int = 3, lang: Optional[str] = None) -> JsonObject:
@@ -91,6 +94,11 @@ class SupportApi:
     async def check_field(self, field: str, value: str, language: str) -> JsonObject:
         body = {"field": field, "value": value, "language": language}
         return cast(JsonObject, await self._call("POST", "/api/v1/dialog/check", body=body))
+
+    async def answer(self, field: str, value: str, language: str, filled: List[str]) -> JsonObject:
+        """Read one form answer: the field asked and any other detail it states (``values``, ``problem``)."""
+        body = {"field": field, "value": value, "language": language, "filled": filled}
+        return cast(JsonObject, await self._call("POST", "/api/v1/dialog/answer", body=body))
 
     async def extract(self, text: str) -> JsonObject:
         return cast(JsonObject, await self._call("POST", "/api/v1/dialog/extract", body={"text": text}))
@@ -126,27 +134,6 @@ class SupportApi:
         """The text with secrets replaced (``text``) and what kinds were found (``kinds``)."""
         found = await self._call("POST", MASK_PATH, body={"text": text}, timeout_seconds=MASK_TIMEOUT_SECONDS)
         return cast(JsonObject, found)
-
-    def mask_sync(self, text: str) -> JsonObject:
-        """``mask`` for callers that cannot await (the hooks of Rasa's REST channel are synchronous)."""
-        request_id = self._new_request_id()
-        headers = {**self.headers, REQUEST_ID_HEADER: request_id}
-        try:
-            response = requests.post(
-                f"{self.base_url}{MASK_PATH}",
-                json={"text": text},
-                headers=headers,
-                timeout=MASK_TIMEOUT_SECONDS,
-            )
-            if response.status_code >= 400:
-                raise SupportApiError(
-                    f"POST {MASK_PATH} answered {response.status_code}: {response.text}",
-                    response.status_code,
-                    request_id,
-                )
-            return cast(JsonObject, response.json())
-        except requests.RequestException as exc:
-            raise SupportApiError(f"POST {MASK_PATH} failed: {exc}", request_id=request_id) from exc
 
     async def record_event(self, event: JsonObject) -> None:
         """Report what happened in the conversation (insights); never lets a failure reach the user."""

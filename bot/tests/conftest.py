@@ -12,16 +12,24 @@ from whatsapp_harness import SENT_AT, Agent, Clock, GraphApi, Rasa, free_socket,
 from channels.whatsapp import WhatsAppInput
 
 
+async def mask_nothing(request: web.Request) -> web.Response:
+    """The support API's masking endpoint, for messages that hold no secret."""
+    return web.json_response({"text": (await request.json())["text"], "kinds": []})
+
+
 @pytest_asyncio.fixture
-async def graph() -> AsyncIterator[GraphApi]:
+async def graph(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GraphApi]:
     api = GraphApi()
     app = web.Application()
+    app.router.add_post("/api/v1/privacy/mask", mask_nothing)
     app.router.add_post("/{path:.*}", api.handle)
     runner = web.AppRunner(app)
     await runner.setup()
     sock = free_socket()
     await web.SockSite(runner, sock).start()
     api.base = f"http://127.0.0.1:{sock.getsockname()[1]}/v21.0"
+    # The same local server answers the channel's masking calls to the support API.
+    monkeypatch.setenv("SUPPORT_API_URL", f"http://127.0.0.1:{sock.getsockname()[1]}")
     yield api
     await runner.cleanup()
 

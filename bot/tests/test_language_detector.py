@@ -1,13 +1,14 @@
-"""The NLU component that decides which language the bot answers in."""
+"""The NLU component reports what each message says about the language, and how strongly."""
 
 import pytest
 
 from components.language_detector import LanguageDetector
+from shared.language_choice import CHANNEL, GREETING, SENTENCE
 
 
 @pytest.fixture(scope="module")
 def detector():
-    return LanguageDetector(LanguageDetector.get_default_config())
+    return LanguageDetector({})
 
 
 @pytest.mark.parametrize(
@@ -20,19 +21,31 @@ def detector():
         ("muito obrigado", "pt"),
     ],
 )
-def test_sentences_are_recognised(detector, text, language):
-    assert detector.detect(text) == language
+def test_sentences_are_evidence_of_their_language(detector, text, language):
+    found = detector.evidence(text)
+    assert (found.code, found.kind) == (language, SENTENCE)
 
 
-@pytest.mark.parametrize("text", ["ok", "no", "hello", "/affirm", ""])
-def test_single_words_and_button_payloads_keep_the_current_language(detector, text):
-    assert detector.detect(text) is None
+@pytest.mark.parametrize(
+    ("text", "language"), [("hola", "es"), ("oi", "pt"), ("Hello!", "en"), ("buenas", "es")]
+)
+def test_a_greeting_alone_is_decisive(detector, text, language):
+    found = detector.evidence(text)
+    assert (found.code, found.kind) == (language, GREETING)
 
 
-def test_a_language_declared_by_the_channel_is_used_when_the_text_is_too_short(detector):
-    assert detector.detect("hola", {"language": "es-MX"}) == "es"
-    assert detector.detect("oi", {"language": "fr-FR"}) is None
+@pytest.mark.parametrize(
+    "text", ["ok", "João Carvalho", "Nguyen Van An", "ana@acme.com", "T12345", "/affirm", ""]
+)
+def test_names_emails_codes_single_words_and_buttons_are_no_evidence(detector, text):
+    assert detector.evidence(text) is None
+
+
+def test_a_language_declared_by_the_channel_is_a_hint_when_the_text_says_nothing(detector):
+    found = detector.evidence("ok", {"language": "es-MX"})
+    assert (found.code, found.kind) == ("es", CHANNEL)
+    assert detector.evidence("ok", {"language": "fr-FR"}) is None
 
 
 def test_what_the_user_writes_wins_over_the_declared_language(detector):
-    assert detector.detect("Quanto tempo tenho para responder?", {"language": "en-US"}) == "pt"
+    assert detector.evidence("Quanto tempo tenho para responder?", {"language": "en-US"}).code == "pt"

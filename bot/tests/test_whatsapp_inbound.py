@@ -58,6 +58,7 @@ async def test_a_signed_text_message_reaches_the_bot_with_the_phone(rasa: Rasa) 
         "phone": "+5511987654321",
         "wa_message_id": first_message(payload)["id"],
         "contact_name": "Maria Souza",
+        "language": "pt",  # a Brazilian number: the hint until the customer's words say otherwise
     }
 
 

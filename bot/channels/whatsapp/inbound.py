@@ -16,11 +16,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.secret_masking import mask_secrets, needs_masking
+from channels.bounded_reply import channel_text, finished_within
+from channels.secret_masking import MaskingUnavailable, mask_secrets, needs_masking
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.memory import ChannelMemory
 from channels.whatsapp.outbound import WhatsAppOutput
-from channels.whatsapp.wording import wording
+from channels.whatsapp.wording import language_of_number, wording
 
 log = logging.getLogger(__name__)
 
@@ -192,13 +193,23 @@ class WhatsAppInput(InputChannel):
                 if message.text is None:
                     await output.send_text_message(message.wa_id, wording(message.wa_id)["only_text"])
                     continue
-                metadata = {"phone": f"+{message.wa_id}", "wa_message_id": message.message_id}
+                # The number's country is the channel's hint of the language, until the customer's words say.
+                language = language_of_number(message.wa_id)
+                metadata = {
+                    "phone": f"+{message.wa_id}",
+                    "wa_message_id": message.message_id,
+                    "language": language,
+                }
                 if message.contact_name:
                     metadata["contact_name"] = message.contact_name
                 text = self.memory.payload(message.text)
-                if needs_masking(text):
-                    text = await mask_secrets(text)
-                await on_new_message(
+                try:
+                    if needs_masking(text):
+                        text = await mask_secrets(text)
+                except MaskingUnavailable:
+                    await output.send_text_message(message.wa_id, channel_text("not_kept", language))
+                    continue
+                handling = on_new_message(
                     UserMessage(
                         text,
                         output,
@@ -208,5 +219,7 @@ class WhatsAppInput(InputChannel):
                         metadata=metadata,
                     )
                 )
+                if not await finished_within(handling):  # the late replies still go out when ready
+                    await output.send_text_message(message.wa_id, channel_text("slow", language))
             except Exception:
                 log.exception("WhatsApp message %s could not be handled", message.message_id)

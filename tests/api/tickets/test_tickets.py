@@ -138,6 +138,19 @@ def test_a_retried_create_with_the_same_idempotency_key_returns_the_same_ticket(
     assert "Idempotency-Key" in different.json()["detail"]
 
 
+def test_a_confirmation_retried_later_in_the_chat_returns_the_ticket_already_created(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """The reply to "confirm" was lost and the customer confirmed again: the transcript is longer now."""
+    headers = {**as_(keys["bot"]), "Idempotency-Key": str(uuid.uuid4())}
+    said = [{"role": "user", "text": "confirmar"}]
+    first = client.post("/api/v1/tickets", json=ticket_body(transcript=said), headers=headers)
+    retried = ticket_body(transcript=[*said, {"role": "bot", "text": "..."}, {"role": "user", "text": "sim"}])
+    again = client.post("/api/v1/tickets", json=retried, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["number"] == first.json()["number"]
+
+
 def test_keys_are_required_and_checked(client: TestClient) -> None:
     assert client.post("/api/v1/tickets", json=ticket_body()).status_code == 401
     assert client.get("/api/v1/tickets/1", headers=as_("sk_wrong")).status_code == 401

@@ -1,0 +1,44 @@
+"""The conversation's language, decided after every message from its evidence and the dialog's state.
+
+Rasa runs ``action_validate_slot_mappings`` after each message for slots with a custom mapping;
+``extract_language`` fills the ``language`` slot, so every reply of that turn is already worded in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from shared.language_choice import Evidence, choose_language, ordinary_words
+
+# Answers to these questions are names, addresses and codes: they never move the language.
+IDENTITY_QUESTIONS = ("contact_name", "contact_email", "company_code", "version", "attachments")
+
+
+def message_evidence(tracker: Tracker) -> Optional[Evidence]:
+    """The evidence the language detector found in the latest message, if any."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("role"):
+            words = len(ordinary_words(tracker.latest_message.get("text") or ""))
+            return Evidence(
+                str(entity["value"]), str(entity["role"]), float(entity.get("confidence_entity") or 0), words
+            )
+    return None
+
+
+class ValidateSlotMappings(ValidationAction):
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        current = tracker.get_slot("language")
+        in_form = tracker.active_loop.get("name") is not None
+        answering_identity = in_form and tracker.get_slot("requested_slot") in IDENTITY_QUESTIONS
+        chosen = choose_language(current, message_evidence(tracker), answering_identity)
+        return {"language": chosen} if chosen != current else {}

@@ -1,0 +1,98 @@
+"""One answer of the ticket dialog keeps every detail it states, so nothing is asked twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def answer(
+    client: TestClient, field: str, value: str, language: str = "pt-BR", **more: Any
+) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/dialog/answer", json={"field": field, "value": value, "language": language, **more}
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_name_and_email_given_together_are_split_and_each_checked(client: TestClient) -> None:
+    reading = answer(client, "contact_name", "soy João Carvalho, mi correo es Joao@Empresa.mx", "es")
+    assert reading["values"] == {"contact_name": "João Carvalho", "contact_email": "joao@empresa.mx"}
+    assert reading["problem"] is None
+
+
+def test_names_from_other_languages_keep_their_particles_and_apostrophes(client: TestClient) -> None:
+    assert answer(client, "contact_name", "Siobhán O'Brien siobhan@ob.ie")["values"]["contact_name"] == (
+        "Siobhán O'Brien"
+    )
+    assert answer(client, "contact_name", "Maria da Silva")["values"] == {"contact_name": "Maria da Silva"}
+
+
+def test_a_bad_email_next_to_the_name_keeps_the_name_and_says_what_is_wrong(client: TestClient) -> None:
+    reading = answer(client, "contact_name", "Ana Souza ana@acme", "pt-BR")
+    assert reading["values"] == {"contact_name": "Ana Souza"}
+    assert reading["problem"]["field"] == "contact_email"
+    assert "e-mail" in reading["problem"]["message"]
+
+
+def test_product_module_and_version_in_one_answer(client: TestClient) -> None:
+    reading = answer(client, "product", "protheus 12.1.2310, faturamento")
+    assert reading["values"] == {"product": "Protheus", "module": "Faturamento", "version": "12.1.2310"}
+
+
+def test_only_the_module_and_version_leave_the_product_to_ask_again_without_an_error(
+    client: TestClient,
+) -> None:
+    reading = answer(client, "product", "faturamento 12.1.2310")
+    assert reading["values"] == {"module": "Faturamento", "version": "12.1.2310"}
+    assert reading["problem"] is None
+
+
+def test_a_product_not_in_the_rules_is_taken_as_written(client: TestClient) -> None:
+    assert answer(client, "product", "Logix")["values"] == {"product": "Logix"}
+
+
+def test_a_description_fills_the_title_and_the_details_it_states(client: TestClient) -> None:
+    reading = answer(
+        client,
+        "description",
+        "O Protheus não transmite NF-e em produção, ninguém consegue faturar",
+        filled=[],
+    )
+    values = reading["values"]
+    assert values["summary"] == "O Protheus não transmite NF-e em produção, ninguém consegue faturar"
+    assert values["product"] == "Protheus" and values["environment"] == "production"
+    assert values["impact"] == "high"
+
+
+def test_details_already_given_are_not_overwritten_by_a_description(client: TestClient) -> None:
+    reading = answer(
+        client, "description", "O Protheus não transmite NF-e em produção", filled=["product", "summary"]
+    )
+    assert "product" not in reading["values"] and "summary" not in reading["values"]
+
+
+def test_an_invalid_answer_says_why_in_the_customers_language(client: TestClient) -> None:
+    reading = answer(client, "company_code", "T 123", "es")
+    assert reading["values"] == {}
+    assert reading["problem"]["rule"] == "company_code"
+    assert "solo letras" in reading["problem"]["message"]
+
+
+def test_an_unknown_field_is_refused_with_the_list_of_fields(client: TestClient) -> None:
+    response = client.post("/api/v1/dialog/answer", json={"field": "colour", "value": "blue"})
+    assert response.status_code == 422
+    assert "contact_name" in response.json()["detail"]
+
+
+def test_extract_says_a_rich_opening_asks_for_a_ticket_and_gives_its_title(client: TestClient) -> None:
+    body = {
+        "text": "Hola, el timbrado CFDI falla desde ayer y nadie puede facturar. Necesito abrir un ticket."
+    }
+    found = client.post("/api/v1/dialog/extract", json=body).json()
+    assert found["wants_ticket"] is True
+    assert found["summary"] == "El timbrado CFDI falla desde ayer y nadie puede facturar"
+    assert found["fields"]["impact"] == "high" and found["fields"]["since_when"].startswith("desde ayer")
