@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.dialog.extraction import EMAIL, extract_fields
+from api.dialog.extraction import EMAIL, VERSION, extract_fields
 from api.dialog.problem import read_problem, severity_words
 from api.dialog.rules import FieldCheck, check_field, folded_words, match_table, rules_data
 
@@ -25,6 +25,9 @@ _NAME_FILLERS = {
     "é", "e", "es", "is", "sou", "soy", "me", "chamo", "llamo", "am", "i'm", "eu", "y", "and", "o",
 }  # fmt: skip
 _LETTERS = re.compile(r"[^\W\d_]")
+# A customer code inside a sentence: letters with digits ("T40922") or a long number ("40922").
+_CODE = re.compile(r"(?=[A-Za-z._-]*\d)(?=\d*[A-Za-z])[A-Za-z0-9._-]{2,40}|\d{4,40}")
+_DOTTED_NUMBER = re.compile(r"\b\d{1,2}(?:\.\d{1,4})+\b")  # "11.8" answering "which version?"
 # Details taken from an answer to another question only when the customer's words leave no doubt.
 _FREE_TEXT_FIELDS = ("description", "summary")
 
@@ -42,7 +45,7 @@ def read_answer(asked: str, text: str, language: str, filled: set[str]) -> Answe
     elif asked == "product":
         reading = _product(text, language, filled)
     else:
-        check = check_field(asked, text, language)
+        check = check_field(asked, _the_value_in(asked, text), language)
         reading = AnswerReading({asked: check.value} if check.valid else {}, None if check.valid else check)
     values = dict(reading.values)
     if asked in _FREE_TEXT_FIELDS:
@@ -52,6 +55,19 @@ def read_answer(asked: str, text: str, language: str, filled: set[str]) -> Answe
             if summary and check_field("summary", summary, language).valid:
                 values["summary"] = summary
     return AnswerReading(values, reading.problem)
+
+
+def _the_value_in(field: str, text: str) -> str:
+    """ "o código é T40922", "mi correo es x@y.mx": the value inside a sentence, for short fields."""
+    if field == "contact_email" and (email := EMAIL.search(text)):
+        return email.group()
+    if field == "company_code":
+        codes = [w.strip(".,;:!") for w in text.split() if _CODE.fullmatch(w.strip(".,;:!"))]
+        if len(codes) == 1 and len(text.split()) > 1:
+            return codes[0]
+    if field == "version" and (version := VERSION.search(text) or _DOTTED_NUMBER.search(text)):
+        return version.group(1) if version.groups() and version.group(1) else version.group()
+    return text
 
 
 def _contact(text: str, language: str) -> AnswerReading:
@@ -94,6 +110,8 @@ def _product(text: str, language: str, filled: set[str]) -> AnswerReading:
     """Product, module and version asked together ("Protheus 12.1.2310, faturamento")."""
     found = extract_fields(text)
     values: dict[str, Any] = {k: found[k] for k in ("module", "version") if k in found and k not in filled}
+    if "version" not in found and "version" not in filled and (number := _DOTTED_NUMBER.search(text)):
+        values["version"] = number.group()  # a bare "11.8" next to the product is its version
     if "product" in found:
         return AnswerReading({**values, "product": found["product"]})
     # A product the rules do not list ("Logix") is taken as written, once the module and version are out.

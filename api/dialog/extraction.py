@@ -17,10 +17,26 @@ from api.dialog.rules import folded_words, match_table, parse_environment, parse
 from search.text import fold
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.,;]+")
-_VERSION = re.compile(r"\b(?:\d{1,2}\.\d{1,2}(?:\.\d{2,4})+|release\s+\d{2,4}|r\d{2,4})\b", re.IGNORECASE)
+VERSION = re.compile(
+    r"\b(?:vers[aã]o|versi[oó]n|version|release|v)\s*(\d{1,2}(?:\.\d{1,4})+)\b"
+    r"|\b(?:\d{1,2}\.\d{1,2}(?:\.\d{2,4})+|release\s+\d{2,4}|r\d{2,4})\b",
+    re.IGNORECASE,
+)
+# "since when" as customers say it: a moment after "desde/since", or "há/hace N dias", or a day word.
+_MOMENT = (
+    r"(?:hoje|hoy|today|ontem|ayer|yesterday|anteontem|anoche|last night)"
+    r"(?:\s+(?:de|à|a|pela|por\s+la|in\s+the|at)?\s*(?:manh[ãa]|mañana|tarde|noite|noche|morning|afternoon|evening|night))?"
+    r"|(?:esta|this)\s+(?:manh[ãa]|mañana|tarde|noite|noche|morning|afternoon|week|semana)"
+    r"|(?:a|o|la|el|the)\s+(?:[uú]ltima\s+|last\s+)?(?:atualiza[çc][ãa]o|actualizaci[óo]n|update|upgrade|virada|migra[çc][ãa]o|migraci[óo]n)"
+    r"|(?:a\s+|la\s+|last\s+)?(?:segunda|ter[çc]a|quarta|quinta|sexta|s[áa]bado|domingo|lunes|martes|mi[ée]rcoles"
+    r"|jueves|viernes|monday|tuesday|wednesday|thursday|friday|semana\s+passada|semana\s+pasada|week)(?:-feira)?"
+    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}(?::\d{2}|h)\w*"
+)
+_AMOUNT = r"(?:\d+|uma?|un[ao]?|dois|duas|dos|tr[eê]s|tres|two|three|a\s+few|alguns|algunas|algunos)"
+_UNIT = r"(?:dias?|days?|d[íi]as|horas?|hours?|semanas?|weeks?|mes(?:es)?|m[eê]s|months?|minutos?|minutes?)"
 _SINCE = re.compile(
-    r"\b(?:desde|since|hace|ha|há|faz|from)\s+[^.,;!?]{2,40}|\b(?:ontem|hoje|anteontem|ayer|hoy|anoche|"
-    r"yesterday|today|this morning|esta manha|esta manana)\b",
+    rf"\b(?:desde|since)\s+(?:{_MOMENT})\b|\b(?:h[áa]|faz|hace|for)\s+{_AMOUNT}\s+{_UNIT}\b(?:\s+ago)?"
+    rf"|\b{_AMOUNT}\s+{_UNIT}\s+ago\b|\b(?:{_MOMENT})\b",
     re.IGNORECASE,
 )
 _QUOTED_ERROR = re.compile(r"[\"“«']([^\"”»']{6,300})[\"”»']")
@@ -40,8 +56,8 @@ def extract_fields(text: str) -> dict[str, Any]:
         found["since_when"] = since.group().strip()
     if email := EMAIL.search(text):
         found["contact_email"] = email.group().lower()
-    if version := _VERSION.search(text):
-        found["version"] = version.group()
+    if version := VERSION.search(text):
+        found["version"] = version.group(1) or version.group()
     if quoted := _QUOTED_ERROR.search(text):
         found["error_message"] = quoted.group(1).strip()
     found.update(severity_words(text))  # "ninguém consegue faturar": high impact

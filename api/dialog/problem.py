@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,24 @@ def _cut(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     return text, bool(spans)
 
 
+NOUN_LIKENESS = 0.8  # "chamdao" is "chamado" with two letters swapped
+
+
+def _hurried_request(text: str) -> tuple[str, bool]:
+    """A request with a typo: a request verb and a word close to a ticket noun, both taken out."""
+    words = text.split()
+    folded = [_fold_in_place(w.strip(",.;:!?")) for w in words]
+    verbs = {str(v) for v in _words()["request_verbs"]}
+    nouns = [str(n) for n in _words()["ticket_nouns"]]
+    for noun_at, word in enumerate(folded):
+        if not any(SequenceMatcher(None, word, noun).ratio() >= NOUN_LIKENESS for noun in nouns):
+            continue
+        verb_at = next((i for i in range(noun_at - 1, max(noun_at - 4, -1), -1) if folded[i] in verbs), None)
+        if verb_at is not None:
+            return " ".join(words[:verb_at] + words[noun_at + 1 :]), True
+    return text, False
+
+
 def _trim_edges(text: str) -> str:
     words = text.split()
     while words and _fold_in_place(words[0].strip(",:;-\u2013")) in _EDGE_WORDS | {""}:
@@ -98,6 +117,8 @@ def read_problem(text: str) -> ProblemStatement:
         # "preciso abrir um chamado: o DbAccess caiu" holds the request and the problem in one sentence.
         for piece in sentence.split(":") if ":" in sentence else [sentence]:
             without_request, asked = _cut(piece, _pattern("ticket_requests"))
+            if not asked:
+                without_request, asked = _hurried_request(piece)
             wants_ticket = wants_ticket or asked
             remainder = _trim_edges(_cut(without_request, _pattern("fillers"))[0]) if asked else piece
             if not asked:
@@ -111,8 +132,10 @@ def read_problem(text: str) -> ProblemStatement:
 
 def _strip_leading_fillers(sentence: str) -> str:
     """ "Bom dia, o faturamento parou" → "o faturamento parou": greetings only where they open it."""
-    pattern = _pattern("fillers")
-    while match := pattern.match(_fold_in_place(sentence).lstrip(" ,.!")):
+    fillers, answers = _pattern("fillers"), _pattern("leading_answers")
+    while match := fillers.match(_fold_in_place(sentence).lstrip(" ,.!")) or answers.match(
+        _fold_in_place(sentence).lstrip(" ,.!")
+    ):
         offset = len(sentence) - len(sentence.lstrip(" ,.!"))
         sentence = sentence[offset + match.end() :]
     return sentence

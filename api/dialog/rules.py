@@ -115,6 +115,10 @@ def check_field(field: str, raw: str, language: str = "pt-BR") -> FieldCheck:
         if _is_none(text):
             return FieldCheck(field, True, [])
         return FieldCheck(field, False, rule="links", message=_message("links", language))
+    if field == "contact_name" and set(folded_words(text)) & {
+        fold(str(w)) for w in rules_data()["not_names"]
+    }:
+        return FieldCheck(field, False, rule="name", message=_message("name", language))
     if field == "since_when":
         field_info = TicketCreate.model_fields["since_when"]
         if len(text) < 2:

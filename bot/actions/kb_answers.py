@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer
 from actions.conversation import last_article_shown, remind_privacy
 from actions.event_reporting import report
+from actions.summary_replies import summary_reply
 from shared.languages import api_language
 from shared.support_api import SupportApi, SupportApiError
 
@@ -38,6 +39,9 @@ class ActionSearchKnowledge(Action):
     ) -> List[Dict[Text, Any]]:
         remind_privacy(dispatcher, tracker)
         question = (tracker.latest_message.get("text") or "").strip()
+        at_summary = summary_reply(tracker)
+        if at_summary is not None:
+            return at_summary
         api = SupportApi()
         try:
             if question and not question.startswith("/") and (await api.extract(question))["wants_ticket"]:

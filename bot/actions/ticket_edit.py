@@ -45,6 +45,9 @@ class ActionCorrectField(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if tracker.active_loop_name is None and tracker.get_slot("ticket_stage") is None:
+            # No ticket under way: a message naming details is a problem report, not a correction.
+            return [FollowupAction("action_search_knowledge")]
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
         api = SupportApi()

@@ -50,14 +50,18 @@ class ValidateTicketForm(Action):
         filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
         for field, text in candidates.items():
             try:
-                correction = await self._correction(api, field, text, language)
-                if correction:
-                    dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
-                    events += [*correction[0], SlotSet(field, None)]
-                    continue
                 reading = await api.answer(field, text, API_LANGUAGE[language], filled)
+                # Only an answer that does not fit its question may be a correction of another one
+                # ("na verdade a urgência é alta" given for the customer code).
+                correction = None
+                if field not in reading["values"]:
+                    correction = await self._correction(api, field, text, language)
             except SupportApiError as exc:
                 log.warning("could not read the answer to %s, keeping it as given: %s", field, exc)
+                continue
+            if correction:
+                dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
+                events += [*correction[0], SlotSet(field, None)]
                 continue
             values: Dict[str, Any] = reading["values"]
             events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
@@ -68,9 +72,10 @@ class ValidateTicketForm(Action):
                 events.append(SlotSet(field, None))  # part of a joint question: the rest is asked next
             if problem is None:
                 continue
-            if field not in values and await self._answered_a_question(
+            detour = field not in values and await self._answered_a_question(
                 api, dispatcher, tracker, field, language
-            ):
+            )
+            if detour:
                 events.append(SlotSet(field, None))
                 continue
             asked_again, counts = reask(

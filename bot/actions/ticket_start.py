@@ -6,12 +6,13 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import show_best_answer
 from actions.conversation import is_payload, language_of, remind_privacy
 from actions.labels import field_label, value_label
+from actions.summary_replies import waiting_for_confirmation
 from actions.ticket_fields import FIELDS
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
@@ -30,9 +31,13 @@ class ActionStartTicket(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if waiting_for_confirmation(tracker):  # "sim, pode abrir" at the summary: open this ticket
+            return [FollowupAction("action_create_ticket")]
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
         text = (tracker.latest_message.get("text") or "").strip()
+        if (tracker.latest_message.get("intent") or {}).get("name") in ("deny", "affirm"):
+            text = ""  # "não resolveu" to the article is feedback, not the problem: keep the one told
         events: List[EventType] = []
         problem = tracker.get_slot("problem_text")  # a problem told earlier, e.g. a question left unanswered
         stated: Dict[str, Any] = {"fields": {}, "summary": None, "description": None}

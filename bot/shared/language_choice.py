@@ -80,12 +80,17 @@ def evidence_of(
         return None
     greeting = greeting_language(text)
     words = ordinary_words(text)
+    sentence: Optional[Evidence] = None
     if len(words) >= SENTENCE_WORDS:
         code, confidence = confidence_of(" ".join(words))
         if code is not None:
-            return Evidence(code, SENTENCE, confidence, len(words))
-    if greeting is not None:
+            sentence = Evidence(code, SENTENCE, confidence, len(words))
+    # "opa, quero abrir um chamado blz": the greeting says more than lingua's guess on slang,
+    # unless the sentence after it clearly is in another language ("hola, I need help with…").
+    if greeting is not None and (sentence is None or sentence.confidence < SWITCH_CONFIDENCE):
         return Evidence(greeting, GREETING, 1.0, len(words))
+    if sentence is not None:
+        return sentence
     if channel_hint is not None:
         return Evidence(channel_hint, CHANNEL, 0.5, len(words))
     return None

@@ -29,3 +29,13 @@ def test_a_confident_sentence_in_another_language_switches_and_a_doubtful_one_do
 
 def test_a_channel_hint_never_overrides_a_language_already_decided():
     assert choose_language("pt", Evidence("en", CHANNEL, 0.5, 0), answering_identity=False) == "pt"
+
+
+def test_a_greeting_outweighs_a_doubtful_guess_on_slang():
+    from shared.language_choice import evidence_of
+
+    def doubtful_spanish(text):
+        return "es", 0.55
+
+    found = evidence_of("opa, quero abrir um chamado blz", None, doubtful_spanish)
+    assert (found.code, found.kind) == ("pt", GREETING)

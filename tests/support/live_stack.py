@@ -11,10 +11,12 @@ Usage::
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -95,6 +97,16 @@ class LiveStack:
         except subprocess.TimeoutExpired:
             process.kill()
 
+    @contextmanager
+    def frozen(self, name: str) -> Iterator[None]:
+        """The service hangs (stopped, its port still open) until the block ends: a stuck dependency."""
+        process = self.processes[name]
+        process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            process.send_signal(signal.SIGCONT)
+
     def wait_until(self, ready: Callable[[], bool], what: str) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
@@ -128,8 +140,11 @@ class LiveStack:
         for name in list(self.processes):
             self.stop(name)
 
-    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
-        response = httpx.post(self.chat_url, json={"sender": sender, "message": message}, timeout=60)
+    def say(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = httpx.post(self.chat_url, json=body, timeout=60)
         response.raise_for_status()
         replies: list[dict[str, Any]] = response.json()
         return replies

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -96,3 +97,38 @@ def test_extract_says_a_rich_opening_asks_for_a_ticket_and_gives_its_title(clien
     assert found["wants_ticket"] is True
     assert found["summary"] == "El timbrado CFDI falla desde ayer y nadie puede facturar"
     assert found["fields"]["impact"] == "high" and found["fields"]["since_when"].startswith("desde ayer")
+
+
+def test_no_to_the_article_is_not_taken_for_the_customers_name(client: TestClient) -> None:
+    reading = answer(client, "contact_name", "não resolveu")
+    assert reading["values"] == {} and reading["problem"]["rule"] == "name"
+
+
+@pytest.mark.parametrize(
+    ("text", "since"),
+    [
+        ("Desde ontem o Faturamento do Protheus 12.1.2310 não transmite", "Desde ontem"),
+        ("el timbrado falla desde hoy por la mañana", "desde hoy por la mañana"),
+        ("há 3 dias não consigo emitir", "há 3 dias"),
+        ("it stopped two days ago", "two days ago"),
+        ("desde a atualização de sexta o relatório não abre", "desde a atualização"),
+    ],
+)
+def test_since_when_is_the_moment_not_the_rest_of_the_sentence(
+    client: TestClient, text: str, since: str
+) -> None:
+    found = client.post("/api/v1/dialog/extract", json={"text": text}).json()
+    assert found["fields"]["since_when"] == since
+
+
+def test_short_answers_written_as_sentences_keep_only_the_value(client: TestClient) -> None:
+    assert answer(client, "company_code", "o código é T40922")["values"] == {"company_code": "T40922"}
+    assert answer(client, "contact_email", "mi correo es x@y.mx", "es")["values"] == {
+        "contact_email": "x@y.mx"
+    }
+    assert answer(client, "version", "versão 12.1.2310")["values"] == {"version": "12.1.2310"}
+
+
+def test_a_sentence_with_product_module_and_version_fills_all_three(client: TestClient) -> None:
+    reading = answer(client, "product", "uso PMS, en el módulo de Reservas y versión 11.8", "es")
+    assert reading["values"] == {"product": "PMS", "module": "Check-in", "version": "11.8"}

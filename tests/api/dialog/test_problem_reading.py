@@ -59,3 +59,16 @@ def test_a_long_problem_gets_a_title_of_at_most_120_characters_cut_at_a_word() -
 )
 def test_impact_and_urgency_come_from_the_customers_own_words(text: str, expected: dict[str, str]) -> None:
     assert severity_words(text) == expected
+
+
+@pytest.mark.parametrize(
+    "hurried", ["Open a supprot ticket pls", "Abrir um chamdao", "quiero abrir un tikcet"]
+)
+def test_a_request_with_a_typo_is_still_a_request_and_never_a_title(hurried: str) -> None:
+    problem = read_problem(hurried)
+    assert problem.wants_ticket and problem.summary is None
+
+
+def test_no_to_the_article_is_feedback_not_the_problem() -> None:
+    assert read_problem("No, no me sirvió").description is None
+    assert read_problem("O sistema não abre, preciso abrir um chmado urgente").summary == "O sistema não abre"
