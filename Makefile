@@ -41,7 +41,7 @@ help:
 	@echo "make test   set up and run every test (lint, types, unit, Rasa, end-to-end)"
 	@echo "make index  build the search index if the articles changed"
 	@echo "make train  train the Rasa model if its data changed"
-	@echo "make bench  benchmarks, numbers printed: ticket API load, chat latency, NLU, search at 100k sections"
+	@echo "make bench  benchmarks, numbers printed: ticket API load, chat latency, turns per ticket, NLU, search at 100k sections"
 	@echo "make eval   search quality on every public set in ../shared/evaldata (Markdown table)"
 
 $(VENV)/.installed: pyproject.toml
@@ -126,6 +126,7 @@ test: lint typecheck bot-test unit
 bench: $(VENV)/.installed $(INDEX) $(MODEL)
 	$(VENV)/bin/python -m bench.tickets_load
 	$(VENV)/bin/python -m bench.chat_latency
+	$(VENV)/bin/python -m bench.dialog_turns
 	cd bot && PYTHONWARNINGS=ignore ../$(BOT_VENV)/bin/python nlu_by_language.py
 	$(VENV)/bin/python -m bench.search_scale --sections $(BENCH_SECTIONS)
 

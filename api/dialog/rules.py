@@ -30,6 +30,8 @@ DIALOG_FIELDS = (
     "contact_name", "contact_email", "company_code", "product", "module", "version", "environment",
     "description", "summary", "since_when", "impact", "urgency", "attachments",
 )  # fmt: skip
+# Fields whose answer is a name or a code: a yes/no there is a reply to something else.
+_NAMED_VALUES = ("contact_name", "company_code", "product", "module", "version")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -115,10 +117,10 @@ def check_field(field: str, raw: str, language: str = "pt-BR") -> FieldCheck:
         if _is_none(text):
             return FieldCheck(field, True, [])
         return FieldCheck(field, False, rule="links", message=_message("links", language))
-    if field == "contact_name" and set(folded_words(text)) & {
-        fold(str(w)) for w in rules_data()["not_names"]
-    }:
-        return FieldCheck(field, False, rule="name", message=_message("name", language))
+    not_values = {fold(str(w)) for w in rules_data()["not_values"]}
+    if field in _NAMED_VALUES and set(folded_words(text)) & not_values:
+        rule = "name" if field == "contact_name" else "not_a_value"
+        return FieldCheck(field, False, rule=rule, message=_message(rule, language))
     if field == "since_when":
         field_info = TicketCreate.model_fields["since_when"]
         if len(text) < 2:

@@ -59,3 +59,13 @@ def last_article_shown(tracker: Tracker) -> Optional[str]:
     """The article the user's feedback ("it helped", "it did not") is about."""
     shown = tracker.get_slot("kb_shown") or []
     return shown[-1]["article_id"] if shown else None
+
+
+def already_answered(tracker: Tracker) -> bool:
+    """Whether the bot has already said something in reply to the customer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False

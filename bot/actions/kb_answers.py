@@ -13,9 +13,9 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer
-from actions.conversation import last_article_shown, remind_privacy
+from actions.conversation import already_answered, last_article_shown, remind_privacy
 from actions.event_reporting import report
-from actions.summary_replies import summary_reply
+from actions.pending_replies import pending_reply
 from shared.languages import api_language
 from shared.support_api import SupportApi, SupportApiError
 
@@ -39,9 +39,16 @@ class ActionSearchKnowledge(Action):
     ) -> List[Dict[Text, Any]]:
         remind_privacy(dispatcher, tracker)
         question = (tracker.latest_message.get("text") or "").strip()
-        at_summary = summary_reply(tracker)
-        if at_summary is not None:
-            return at_summary
+        if already_answered(tracker):
+            # Predicted as the fallback after a reply was already given this turn: wait for the customer.
+            return [FollowupAction("action_listen")]
+        if tracker.active_loop_name == "ticket_form":
+            # A rule took an answer of the form for a question ("https://…" read as one): the form
+            # has the answer already and goes on with it.
+            return [FollowupAction("ticket_form")]
+        answer_to_question = pending_reply(tracker)
+        if answer_to_question is not None:
+            return answer_to_question
         api = SupportApi()
         try:
             if question and not question.startswith("/") and (await api.extract(question))["wants_ticket"]:

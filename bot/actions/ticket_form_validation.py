@@ -26,6 +26,11 @@ from shared.support_api import SupportApi, SupportApiError
 log = logging.getLogger(__name__)
 # Besides the fields, what an answer may fill: the error message quoted in a description.
 EXTRA_SLOTS = ("error_message",)
+# Fields one question asks for together: naming one of them in the answer is no correction.
+ASKED_TOGETHER = {
+    "contact_name": ("contact_name", "contact_email"),
+    "product": ("product", "module", "version"),
+}
 
 
 class ValidateTicketForm(Action):
@@ -45,23 +50,24 @@ class ValidateTicketForm(Action):
             for field, value in tracker.slots_to_validate().items()
             if field in FIELDS and value is not None and not isinstance(value, list)
         }
+        if not candidates:
+            # Nothing answered ("cancelar", "why?"): the form must reject the turn so the
+            # interruption's rule runs, so this action sets no slot at all.
+            return []
         counts = reask_counts(tracker)
         events: List[EventType] = []
         filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
         for field, text in candidates.items():
             try:
+                # "na verdade a urgência é alta" given for the customer code corrects another field.
+                correction = await self._correction(api, field, text, language)
+                if correction:
+                    dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
+                    events += [*correction[0], SlotSet(field, None)]
+                    continue
                 reading = await api.answer(field, text, API_LANGUAGE[language], filled)
-                # Only an answer that does not fit its question may be a correction of another one
-                # ("na verdade a urgência é alta" given for the customer code).
-                correction = None
-                if field not in reading["values"]:
-                    correction = await self._correction(api, field, text, language)
             except SupportApiError as exc:
                 log.warning("could not read the answer to %s, keeping it as given: %s", field, exc)
-                continue
-            if correction:
-                dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
-                events += [*correction[0], SlotSet(field, None)]
                 continue
             values: Dict[str, Any] = reading["values"]
             events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
@@ -82,7 +88,9 @@ class ValidateTicketForm(Action):
                 dispatcher, tracker, counts, problem["field"], problem["message"], language
             )
             events += asked_again
-        return [*events, SlotSet("reasks", counts)]
+        if counts != reask_counts(tracker):
+            events.append(SlotSet("reasks", counts))
+        return events
 
     @staticmethod
     async def _correction(
@@ -94,7 +102,7 @@ class ValidateTicketForm(Action):
         found = await api.extract(text)
         named = found.get("field_named")
         value = found["fields"].get(named) if named else None
-        if named not in FIELDS or named == field or value is None:
+        if named not in FIELDS or named in ASKED_TOGETHER.get(field, (field,)) or value is None:
             return None
         check = await api.check_field(named, str(value), API_LANGUAGE[language])
         if not check["valid"]:

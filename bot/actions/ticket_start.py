@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_messages import show_best_answer
 from actions.conversation import is_payload, language_of, remind_privacy
 from actions.labels import field_label, value_label
-from actions.summary_replies import waiting_for_confirmation
+from actions.pending_replies import waiting_for_confirmation
 from actions.ticket_fields import FIELDS
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
@@ -33,6 +33,8 @@ class ActionStartTicket(Action):
     ) -> List[EventType]:
         if waiting_for_confirmation(tracker):  # "sim, pode abrir" at the summary: open this ticket
             return [FollowupAction("action_create_ticket")]
+        if tracker.active_loop_name == "ticket_form":  # an answer of the form read as a new request
+            return [FollowupAction("ticket_form")]
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
         text = (tracker.latest_message.get("text") or "").strip()

@@ -46,8 +46,9 @@ def load_interruption_patterns(path: Path = PHRASES_PATH) -> Dict[str, Pattern[s
 class InterruptionGate(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        # Above this confidence the classifier is trusted even without an explicit phrase.
-        return {"trusted_confidence": 0.97}
+        # Above this confidence the classifier is trusted even without an explicit phrase. DIET is
+        # often sure and wrong here ("nao, vamos continuar" is "cancel" at 1.00): near-certainty only.
+        return {"trusted_confidence": 0.9999}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._trusted = float(config["trusted_confidence"])
