@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from api.dialog.moments import SINCE
 from api.dialog.problem import severity_words
 from api.dialog.rules import folded_words, match_table, parse_environment, parse_level, rules_data
 from search.text import fold
@@ -20,23 +21,6 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.,;]+")
 VERSION = re.compile(
     r"\b(?:vers[aã]o|versi[oó]n|version|release|v)\s*(\d{1,2}(?:\.\d{1,4})+)\b"
     r"|\b(?:\d{1,2}\.\d{1,2}(?:\.\d{2,4})+|release\s+\d{2,4}|r\d{2,4})\b",
-    re.IGNORECASE,
-)
-# "since when" as customers say it: a moment after "desde/since", or "há/hace N dias", or a day word.
-_MOMENT = (
-    r"(?:hoje|hoy|today|ontem|ayer|yesterday|anteontem|anoche|last night)"
-    r"(?:\s+(?:de|à|a|pela|por\s+la|in\s+the|at)?\s*(?:manh[ãa]|mañana|tarde|noite|noche|morning|afternoon|evening|night))?"
-    r"|(?:esta|this)\s+(?:manh[ãa]|mañana|tarde|noite|noche|morning|afternoon|week|semana)"
-    r"|(?:a|o|la|el|the)\s+(?:[uú]ltima\s+|last\s+)?(?:atualiza[çc][ãa]o|actualizaci[óo]n|update|upgrade|virada|migra[çc][ãa]o|migraci[óo]n)"
-    r"|(?:a\s+|la\s+|last\s+)?(?:segunda|ter[çc]a|quarta|quinta|sexta|s[áa]bado|domingo|lunes|martes|mi[ée]rcoles"
-    r"|jueves|viernes|monday|tuesday|wednesday|thursday|friday|semana\s+passada|semana\s+pasada|week)(?:-feira)?"
-    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}(?::\d{2}|h)\w*"
-)
-_AMOUNT = r"(?:\d+|uma?|un[ao]?|dois|duas|dos|tr[eê]s|tres|two|three|a\s+few|alguns|algunas|algunos)"
-_UNIT = r"(?:dias?|days?|d[íi]as|horas?|hours?|semanas?|weeks?|mes(?:es)?|m[eê]s|months?|minutos?|minutes?)"
-_SINCE = re.compile(
-    rf"\b(?:desde|since)\s+(?:{_MOMENT})\b|\b(?:h[áa]|faz|hace|for)\s+{_AMOUNT}\s+{_UNIT}\b(?:\s+ago)?"
-    rf"|\b{_AMOUNT}\s+{_UNIT}\s+ago\b|\b(?:{_MOMENT})\b",
     re.IGNORECASE,
 )
 _QUOTED_ERROR = re.compile(r"[\"“«']([^\"”»']{6,300})[\"”»']")
@@ -52,7 +36,7 @@ def extract_fields(text: str) -> dict[str, Any]:
         found["module"] = modules[0]
     if environment := parse_environment(text):
         found["environment"] = environment
-    if since := _SINCE.search(text):
+    if since := SINCE.search(text):
         found["since_when"] = since.group().strip()
     if email := EMAIL.search(text):
         found["contact_email"] = email.group().lower()

@@ -20,15 +20,12 @@ from typing import Any
 
 import yaml
 
+from api.dialog.moments import SINCE
+
 WORDS_PATH = Path(__file__).with_name("problem_words.yaml")
 SUMMARY_MAX = 120
 MIN_PROBLEM_WORDS = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-# "Desde ontem o faturamento parou": the time goes to "since when", the title starts at the problem.
-_LEADING_SINCE = re.compile(
-    r"^(?:desde|since)\s+(?:ontem|hoje|anteontem|ayer|hoy|anoche|yesterday|today|this morning)\b,?\s*",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[^\W\d_][\w'-]*|\d[\w.-]*")
 # Joining words left at the edges once the request is cut out ("abrir um chamado sobre o faturamento").
 _EDGE_WORDS = {
@@ -142,7 +139,11 @@ def _strip_leading_fillers(sentence: str) -> str:
 
 
 def _as_title(sentence: str) -> str:
-    title = _LEADING_SINCE.sub("", sentence.strip()).rstrip(".!;")
+    # "Desde ontem o faturamento parou": the time goes to "since when", the title starts at the problem.
+    title = sentence.strip()
+    if (since := SINCE.match(title)) is not None:
+        title = title[since.end() :].lstrip(" ,")
+    title = title.rstrip(".!;")
     if len(title) > SUMMARY_MAX:
         title = title[: SUMMARY_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return title[:1].upper() + title[1:]

@@ -6,7 +6,7 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
@@ -14,6 +14,9 @@ from actions.event_reporting import report
 from actions.labels import country_name, local_time, status_texts
 from shared.languages import API_LANGUAGE
 from shared.support_api import SupportApi, SupportApiError
+
+# A ticket number on its own: "#24", "24", never a version ("11.8", "12.1.2310").
+TICKET_NUMBER = re.compile(r"(?<![\d.])\d{1,9}(?![\d.]*\d)")
 
 
 class ActionTicketStatus(Action):
@@ -26,7 +29,14 @@ class ActionTicketStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         language = language_of(tracker)
-        match = re.search(r"\d{1,9}", tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        try:
+            if not text.startswith("/") and (await SupportApi().extract(text))["wants_ticket"]:
+                # "… no entran al PMS 11.8 … Quiero abrir un ticket": a new ticket, not a status.
+                return [FollowupAction("action_start_ticket")]
+        except SupportApiError:
+            pass  # the status lookup below says the system is unavailable if it still is
+        match = TICKET_NUMBER.search(text)
         if not match:
             dispatcher.utter_message(response="utter_ask_ticket_number")
             return []

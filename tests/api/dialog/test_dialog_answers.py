@@ -111,7 +111,7 @@ def test_no_to_the_article_is_not_taken_for_the_customers_name(client: TestClien
         ("el timbrado falla desde hoy por la mañana", "desde hoy por la mañana"),
         ("há 3 dias não consigo emitir", "há 3 dias"),
         ("it stopped two days ago", "two days ago"),
-        ("desde a atualização de sexta o relatório não abre", "desde a atualização"),
+        ("desde a atualização de sexta o relatório não abre", "desde a atualização de sexta"),
     ],
 )
 def test_since_when_is_the_moment_not_the_rest_of_the_sentence(

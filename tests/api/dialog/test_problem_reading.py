@@ -72,3 +72,13 @@ def test_a_request_with_a_typo_is_still_a_request_and_never_a_title(hurried: str
 def test_no_to_the_article_is_feedback_not_the_problem() -> None:
     assert read_problem("No, no me sirvió").description is None
     assert read_problem("O sistema não abre, preciso abrir um chmado urgente").summary == "O sistema não abre"
+
+
+def test_slang_greetings_and_the_moment_stay_out_of_the_title() -> None:
+    opening = (
+        "q onda, desde la actualizacion de la semana pasada la nomina del RM 12.1.2402 en produccion "
+        "calcula mal las horas extra de todos. necesito abrir un ticket porfa"
+    )
+    assert read_problem(opening).summary == (
+        "La nomina del RM 12.1.2402 en produccion calcula mal las horas extra de todos"
+    )
