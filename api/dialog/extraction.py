@@ -42,6 +42,8 @@ def extract_fields(text: str) -> dict[str, Any]:
         found["contact_email"] = email.group().lower()
     if version := VERSION.search(text):
         found["version"] = version.group(1) or version.group()
+    elif "product" in found and (short := _version_after_product(text, found["product"])):
+        found["version"] = short  # "PMS 11.8": a short release right after the product's name
     if quoted := _QUOTED_ERROR.search(text):
         found["error_message"] = quoted.group(1).strip()
     found.update(severity_words(text))  # "ninguém consegue faturar": high impact
@@ -67,3 +69,9 @@ def field_named(text: str) -> str | None:
     """Which dialog field a message talks about ("quero corrigir o e-mail" → contact_email)."""
     found = match_table(text, rules_data()["field_words"])
     return found[0] if found else None
+
+
+def _version_after_product(text: str, product: str) -> str | None:
+    names = "|".join(re.escape(str(word)) for word in rules_data()["products"][product])
+    found = re.search(rf"\b(?:{names})\s+v?(\d{{1,2}}(?:\.\d{{1,4}})+)\b", text, re.IGNORECASE)
+    return found.group(1) if found else None

@@ -132,3 +132,9 @@ def test_short_answers_written_as_sentences_keep_only_the_value(client: TestClie
 def test_a_sentence_with_product_module_and_version_fills_all_three(client: TestClient) -> None:
     reading = answer(client, "product", "uso PMS, en el módulo de Reservas y versión 11.8", "es")
     assert reading["values"] == {"product": "PMS", "module": "Check-in", "version": "11.8"}
+
+
+def test_a_short_release_right_after_the_product_is_its_version(client: TestClient) -> None:
+    text = "desde hoje de manhã o check-in do PMS 11.8 em produção não associa a UH"
+    found = client.post("/api/v1/dialog/extract", json={"text": text}).json()["fields"]
+    assert (found["product"], found["version"]) == ("PMS", "11.8")

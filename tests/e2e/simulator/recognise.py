@@ -56,6 +56,8 @@ SIGNALS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "not_understood": r"nao entendi|no entendi|didn'?t (understand|get)|did not (understand|get)|"
         r"nao compreendi|no comprendi|not sure what you mean",
+        # A similar open ticket is pointed out with its summary quoted: an echo, not a question.
+        "similar": r"ja tem o chamado #|ya tiene el ticket #|already have ticket #",
         "invalid": r"(esse|ese|that) valor|that value|\bvalue for\b|nao parece|no parece|does not look|"
         r"doesn'?t look|invalid|invalido|nao e valido|no es valido|is not valid",
         "cancel_confirm": r"(quer|quiere|want) (mesmo|realmente|really)? ?(cancelar|to cancel)|"
@@ -225,7 +227,9 @@ def recognise(replies: list[dict[str, Any]]) -> Reading:
         if _is_summary(folded, {b["payload"] for b in own}):  # it echoes the customer: nothing else
             reading.signals.add("summary")
             continue
-        echo = [name for name in ("kb_answer", "prefilled", "updated") if SIGNALS[name].search(folded)]
+        echo = [
+            name for name in ("kb_answer", "prefilled", "updated", "similar") if SIGNALS[name].search(folded)
+        ]
         if echo and not own:  # an article or the customer's own words echoed: no other signal
             reading.signals |= set(echo)
         else:
