@@ -36,14 +36,14 @@ def channel_text(key: str, language: Optional[str]) -> str:
     return _wording()[key][language_code(language)]
 
 
-async def finished_within(handling: Awaitable[Any], seconds: float = REPLY_SECONDS) -> bool:
+async def finished_within(handling: Awaitable[Any], seconds: Optional[float] = None) -> bool:
     """Wait for ``handling`` up to ``seconds``; past that it goes on in the background.
 
     Returns whether it finished in time.
     """
     task = asyncio.ensure_future(handling)
     try:
-        await asyncio.wait_for(asyncio.shield(task), seconds)
+        await asyncio.wait_for(asyncio.shield(task), REPLY_SECONDS if seconds is None else seconds)
     except asyncio.TimeoutError:
         task.add_done_callback(_log_late_failure)
         return False

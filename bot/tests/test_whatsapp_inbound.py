@@ -176,3 +176,31 @@ async def test_a_body_that_is_not_a_json_object_is_a_bad_request(rasa: Rasa) -> 
     ):
         assert r.status == 400
     assert rasa.agent.messages == []
+
+
+# When a dependency fails
+
+
+@pytest.mark.asyncio
+async def test_a_message_that_cannot_be_masked_is_not_handed_on_and_the_customer_is_told(
+    rasa: Rasa, graph: GraphApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUPPORT_API_URL", "http://127.0.0.1:9")  # the support API is down
+    assert await rasa.deliver(fixture("text_message")) == 200
+    assert rasa.agent.messages == []  # never stored as typed
+    [sent] = graph.bodies
+    assert "envie de novo" in sent["text"]["body"]  # in Portuguese: a Brazilian number
+
+
+@pytest.mark.asyncio
+async def test_a_bot_that_hangs_gets_the_customer_a_slow_notice(
+    rasa: Rasa, graph: GraphApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def hang(message: UserMessage) -> None:
+        await asyncio.sleep(1.0)
+
+    monkeypatch.setattr("channels.bounded_reply.REPLY_SECONDS", 0.2)
+    monkeypatch.setattr(rasa.agent, "handle_message", hang)
+    assert await rasa.deliver(fixture("text_message"), wait=False) == 200
+    await asyncio.sleep(1.5)  # the slow notice after 0.2 s; the handling itself ends at 1 s
+    assert any("lento" in body["text"]["body"] for body in graph.bodies if body.get("type") == "text")

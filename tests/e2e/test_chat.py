@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.live_stack import LiveStack, StackError
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 
 
 def text_of(replies: list[dict[str, Any]]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
-
-
-@pytest.fixture(scope="module")
-def chat(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    try:
-        with LiveStack(index_dir, tmp_path_factory.mktemp("e2e")) as stack:
-            yield stack
-    except StackError as exc:
-        pytest.fail(str(exc))
 
 
 def test_a_spanish_question_gets_the_phone_number_in_spanish_with_link_and_buttons(chat: LiveStack) -> None:

@@ -1,19 +1,16 @@
 """The ticket dialog judged by a simulated customer: every scripted conversation, and the targets.
 
-Each conversation runs once against one LiveStack (module fixture); the per-conversation tests and
-the aggregate test read the results.
+Each conversation runs once against the end-to-end stack (tests/e2e/conftest.py); the
+per-conversation tests and the aggregate test read the results.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.simulator import ConversationResult, load_conversations, run_all
 from tests.e2e.simulator.metrics import first_try_rate, ticket_turns
-from tests.support.live_stack import LiveStack, StackError
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +21,8 @@ FIRST_TRY_TARGET = 0.95
 
 
 @pytest.fixture(scope="module")
-def results(
-    index_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, ConversationResult]]:
-    try:
-        with LiveStack(index_dir, tmp_path_factory.mktemp("simulator")) as stack:
-            yield {result.conversation.id: result for result in run_all(stack, CONVERSATIONS)}
-    except StackError as exc:
-        pytest.fail(str(exc))
+def results(chat: LiveStack) -> dict[str, ConversationResult]:
+    return {result.conversation.id: result for result in run_all(chat, CONVERSATIONS)}
 
 
 @pytest.mark.parametrize("conversation_id", [c.id for c in CONVERSATIONS])

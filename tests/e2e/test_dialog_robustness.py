@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.live_stack import LiveStack, StackError
+from tests.support.live_stack import LiveStack
 
 pytestmark = pytest.mark.e2e
 QUICK_REPLY_SECONDS = 15  # the channel answers within 10 s; the rest is this machine's slack
@@ -19,15 +17,6 @@ QUICK_REPLY_SECONDS = 15  # the channel answers within 10 s; the rest is this ma
 
 def text_of(replies: list[dict[str, Any]]) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
-
-
-@pytest.fixture(scope="module")
-def chat(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
-    try:
-        with LiveStack(index_dir, tmp_path_factory.mktemp("e2e-robust")) as stack:
-            yield stack
-    except StackError as exc:
-        pytest.fail(str(exc))
 
 
 def start_form(chat: LiveStack, sender: str, opening: str = "/open_ticket") -> str:
