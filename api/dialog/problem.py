@@ -122,8 +122,10 @@ def read_problem(text: str) -> ProblemStatement:
                 remainder = _trim_edges(_strip_leading_fillers(piece))
             if _says_something(remainder):
                 kept.append(remainder)
-    description = " ".join(kept) if kept else None
-    title = next((s for s in kept if not s.rstrip().endswith("?")), None)
+    # A question ("¿Cuál es el teléfono de soporte?") is neither the problem nor its title.
+    statements = [s for s in kept if not s.rstrip().endswith("?")]
+    description = " ".join(kept) if statements else None
+    title = statements[0] if statements else None
     return ProblemStatement(wants_ticket, description, _as_title(title) if title else None)
 
 

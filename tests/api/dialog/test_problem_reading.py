@@ -39,6 +39,10 @@ def test_the_problem_after_the_request_becomes_the_title() -> None:
 
 def test_a_question_is_not_a_title_and_a_vague_complaint_is_not_a_problem() -> None:
     assert read_problem("se cerró mi ticket pero el problema sigue, ¿qué hago?").summary is None
+    assert read_problem("¿Cuál es el teléfono de soporte en Argentina?").description is None
+    with_question = read_problem("O faturamento parou. O que eu faço?")
+    assert with_question.description == "O faturamento parou. O que eu faço?"
+    assert with_question.summary == "O faturamento parou"
     assert read_problem("tenho um problema").description is None
 
 

@@ -44,10 +44,10 @@ STORAGE_KEY = "erp-support-widget:v1"  # as in widget.js
 # writes it in the input, ("click", title) presses the quick reply with that title.
 TICKET_ANSWERS: list[tuple[str, tuple[str, str]]] = [
     ("¿Esto lo resuelve?", ("click", "No, abrir el ticket")),
-    ("¿Cuál es su nombre?", ("type", "Lucía Gómez")),
+    ("¿Cuál es su nombre y su e-mail?", ("type", "Lucía Gómez")),
     ("¿Cuál es su e-mail?", ("type", "lucia.gomez@hotelandino.com.ar")),
     ("código de cliente", ("type", "T54321")),
-    ("¿Qué producto", ("type", "Protheus")),
+    ("¿Qué producto, módulo y versión", ("type", "Protheus")),
     ("¿En qué módulo", ("type", "Facturación")),
     ("¿Qué versión", ("type", "12.1.2410")),
     ("¿El problema ocurre en producción o en pruebas?", ("click", "Producción")),
