@@ -50,7 +50,8 @@ class ActionTicketSummary(Action):
                 slots["company_code"], slots["product"], f"{slots['summary']} {slots['description']}"
             )
         except SupportApiError as exc:
-            dispatcher.utter_message(response="utter_ticket_failed", reason=str(exc)[:120])
+            log.error("ticket summary without priority: %s", exc)
+            dispatcher.utter_message(response="utter_ticket_failed", reason=f"HTTP {exc.status or '-'}")
             return []
         if similar:
             other = similar[0]
