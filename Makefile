@@ -32,7 +32,7 @@ BOT_KEY := var/bot-api-key
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard core/*.py knowledge/*.py search/*.py search/data/* pipelines/*.py)
-BOT_DATA := bot/config.yml bot/shared/languages.py bot/shared/language_choice.py bot/shared/greetings.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py bot/components/*.yml)
+BOT_DATA := bot/config.yml bot/shared/languages.py bot/shared/language_choice.py bot/shared/phrases.py bot/shared/greetings.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py bot/components/*.yml)
 
 .PHONY: help run test index train lint typecheck unit bot-test postgres browser bench eval clean
 

@@ -9,31 +9,22 @@ While such a question waits, those words answer it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
+
+from shared.phrases import fold, phrase_patterns
 
 WORDS_PATH = Path(__file__).with_name("pending_words.yml")
 CANCEL_QUESTION = "utter_ask_confirm_cancel"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> Dict[str, "re.Pattern[str]"]:
-    data: Dict[str, List[str]] = yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
-    return {
-        key: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(w)) for w in words) + r")(?!\w)")
-        for key, words in data.items()
-    }
+    return phrase_patterns(WORDS_PATH)
 
 
 def waiting_for_confirmation(tracker: Tracker) -> bool:
@@ -53,7 +44,7 @@ def last_bot_action(tracker: Tracker) -> Optional[str]:
 
 def pending_reply(tracker: Tracker) -> Optional[List[EventType]]:
     """The next action for a typed reply to the question the bot waits on, or None if there is none."""
-    text = _fold(tracker.latest_message.get("text") or "")
+    text = fold(tracker.latest_message.get("text") or "")
     if last_bot_action(tracker) == CANCEL_QUESTION:
         if _patterns()["keep_going"].search(text):
             return [FollowupAction("action_resume_ticket")]

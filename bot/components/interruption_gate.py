@@ -10,12 +10,9 @@ takes the message as the answer it is.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
-from typing import Any, Dict, List, Pattern
+from typing import Any, Dict, List
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,22 +21,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from shared.phrases import fold, phrase_patterns
+
 PHRASES_PATH = Path(__file__).with_name("interruption_phrases.yml")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching what customers type with or without them."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def load_interruption_patterns(path: Path = PHRASES_PATH) -> Dict[str, Pattern[str]]:
-    """One pattern per interruption intent matching any of its phrases as whole words."""
-    data: Dict[str, List[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {
-        intent: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(p)) for p in phrases) + r")(?!\w)")
-        for intent, phrases in data.items()
-    }
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -52,7 +36,7 @@ class InterruptionGate(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._trusted = float(config["trusted_confidence"])
-        self._patterns = load_interruption_patterns()
+        self._patterns = phrase_patterns(PHRASES_PATH)
 
     @classmethod
     def create(

@@ -9,13 +9,14 @@ single words are not evidence, so "João Carvalho" in a Spanish chat keeps it Sp
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
+
+from shared.phrases import fold
 
 GREETINGS_PATH = Path(__file__).with_name("greetings.yml")
 GREETING, SENTENCE, CHANNEL = "greeting", "sentence", "channel"
@@ -32,11 +33,6 @@ class Evidence:
     kind: str  # GREETING, SENTENCE or CHANNEL
     confidence: float
     words: int  # ordinary words the message had
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=1)
