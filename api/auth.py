@@ -3,7 +3,9 @@
 Three kinds of caller:
 - admin keys (support staff): every ticket and every transition;
 - company keys: only their company's tickets, customer actions only;
-- service keys (the bot, channels): customer actions for the company named in the request.
+- service keys (the bot, channels): search, create tickets (unverified unless the request carries a
+  verified end user) and report events; reading or changing a ticket needs the verified end user
+  who owns it (``X-End-User-Token``, see ``api/identity``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,6 +38,7 @@ class ApiKey(Base):
     company_code: Mapped[str | None] = mapped_column(String(40))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True)
@@ -83,26 +87,31 @@ def create_key(
 
 def find_principal(session: Session, key: str) -> Principal | None:
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
-    if row is None:
+    if row is None or row.revoked_at is not None:
         return None
     return Principal(row.id, row.name, row.company_code, row.is_admin)
 
 
 class RateLimiter:
-    """Sliding one-minute window of requests per key, in memory (one API process)."""
+    """Sliding one-minute window of requests per caller (a key, an end user, an address), in memory."""
+
+    # Callers idle for a minute are forgotten once this many are tracked, so memory stays bounded.
+    SWEEP_AT = 10_000
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self._hits: dict[int, deque[float]] = {}
+        self._hits: dict[Hashable, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def retry_after(self, key_id: int) -> int:
+    def retry_after(self, caller: Hashable) -> int:
         """0 when the request may go ahead, else the seconds to wait."""
         if self.per_minute <= 0:
             return 0
         now = time.monotonic()
         with self._lock:
-            hits = self._hits.setdefault(key_id, deque())
+            if len(self._hits) >= self.SWEEP_AT:
+                self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < 60}
+            hits = self._hits.setdefault(caller, deque())
             while hits and now - hits[0] >= 60:
                 hits.popleft()
             if len(hits) >= self.per_minute:

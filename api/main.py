@@ -9,20 +9,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import RateLimiter
 from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
+from api.identity.end_users import IdentitySigner
+from api.identity.portal_tokens import PortalKeys
 from api.index_watch import watch_index
 from api.jobs import run_expiry_forever
 from api.observability import install_observability
+from api.request_guards import install_request_guards
 from api.routers import api_v1, health
 from api.tickets.lifecycle import InvalidTransition
 from api.tickets.service import Conflict, Forbidden, NotFound, Rules
@@ -74,6 +80,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.rules = Rules.load()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.end_user_limiter = RateLimiter(settings.end_user_rate_limit_per_minute)
+    app.state.client_limiter = RateLimiter(settings.client_rate_limit_per_minute)
+    app.state.portal_keys = PortalKeys.from_settings(settings)
+    if not settings.identity_secret:
+        log.warning("IDENTITY_SECRET is not set: verified identities end when the API restarts")
+    app.state.identity_signer = IdentitySigner(
+        settings.identity_secret or secrets.token_urlsafe(32), timedelta(minutes=settings.identity_minutes)
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origin_regex=settings.cors_origin_regex,
@@ -81,10 +95,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_headers=["*"],
     )
     install_observability(app)
+    install_request_guards(app, settings.max_body_bytes)
 
     # Business-rule errors of the ticket service, as HTTP answers that say why.
     for error, status in ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidTransition, 409)):
         app.add_exception_handler(error, _answer_with(status))
+
+    @app.exception_handler(StaleDataError)
+    async def lost_race(request: Request, exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": "the ticket was changed by another request at the same time; reload it and try again"},
+            status_code=409,
+        )
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:

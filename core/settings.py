@@ -44,9 +44,31 @@ class Settings(BaseSettings):
         300, description="How often the API closes tickets whose customer deadline passed (0 = never)."
     )
     cors_origin_regex: str = Field(
-        r"https?://(localhost|127\.0\.0\.1)(:\d+)?",
-        description="Origins allowed to call the API from a browser.",
+        r"^https?://(localhost|127\.0\.0\.1)(:\d+)?$",
+        description="Origins allowed to call the API from a browser (matched as a whole).",
     )
+    end_user_rate_limit_per_minute: int = Field(
+        60, description="Requests per minute per end user (the X-End-User a channel names; 0 = no limit)."
+    )
+    client_rate_limit_per_minute: int = Field(
+        120, description="Requests per minute per client address on endpoints open without a key (0 = off)."
+    )
+    max_body_bytes: int = Field(256 * 1024, description="Largest request body the API reads (413 above).")
+    portal_token_secret: str = Field(
+        "", description="Shared secret of the customer portal's HS256 identity tokens (empty: HS256 off)."
+    )
+    portal_token_public_key: str = Field(
+        "", description="The portal's RSA public key (PEM text or a file path) for RS256 tokens (empty: off)."
+    )
+    portal_token_audience: str = Field(
+        "", description="Required `aud` claim of portal tokens (empty: tokens must carry no audience)."
+    )
+    identity_secret: str = Field(
+        "",
+        description="Secret the API signs end users' short-lived identities with; `make run` keeps one in "
+        "var/identity-secret. Empty: a new one per start (identities end at a restart).",
+    )
+    identity_minutes: int = Field(60, ge=1, description="How long a verified end-user identity lasts.")
 
     @property
     def rasa_url(self) -> str:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
-from api.deps import NowDep, PrincipalDep, RulesDep, ServiceMetricsDep, SessionDep
+from api.deps import EndUserDep, NowDep, PrincipalDep, RulesDep, ServiceMetricsDep, SessionDep
 from api.tickets import service
 from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import Status
@@ -23,12 +23,19 @@ from api.tickets.schemas import (
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or unknown X-API-Key"},
-    403: {"description": "The key may not act for this company or do this action"},
-    404: {"description": "No such ticket for this key"},
-    409: {"description": "Not allowed in the ticket's current status"},
-    429: {"description": "Rate limit of this key reached"},
+    401: {"description": "Missing, unknown or revoked X-API-Key, or an expired X-End-User-Token"},
+    403: {
+        "description": "The key may not act for this company, do this action, or read tickets without "
+        "the verified customer"
+    },
+    404: {"description": "No such ticket for this key and customer"},
+    409: {"description": "Not allowed in the ticket's current status, or changed by a concurrent request"},
+    429: {"description": "Rate limit of this key, end user or address reached"},
 }
+
+
+# Ticket numbers are database integers: a larger one is a 422, never an overflow in the database.
+TicketNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def to_out(ticket: Ticket, similar: list[Ticket] | None = None) -> TicketOut:
@@ -47,21 +54,27 @@ def create_ticket(
     service_metrics: ServiceMetricsDep,
     session: SessionDep,
     principal: PrincipalDep,
+    end_user: EndUserDep,
     rules: RulesDep,
     now: NowDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=200, description="Retries with the same key return the same ticket.")
     ] = None,
 ) -> TicketOut:
-    """Open a ticket. Its priority comes from impact x urgency; due times from the support calendar."""
-    ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key)
+    """Open a ticket. Its priority comes from impact x urgency; due times from the support calendar.
+
+    With a service key, the ticket is verified (and carries the customer's contact and company) only
+    when X-End-User-Token is sent; similar open tickets are then the customer's own."""
+    ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key, end_user)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     else:
         service_metrics.ticket_created(ticket.channel)
+    if principal.is_service and end_user is None:
+        return to_out(ticket)
     similar = service.similar_open_tickets(
         session, ticket.company_code, ticket.product, f"{ticket.summary} {ticket.description}",
-        ticket.language, exclude=ticket.number,
+        ticket.language, exclude=ticket.number, owner=end_user if principal.is_service else None,
     )  # fmt: skip
     return to_out(ticket, similar)
 
@@ -70,6 +83,7 @@ def create_ticket(
 def list_tickets(
     session: SessionDep,
     principal: PrincipalDep,
+    end_user: EndUserDep,
     company_code: str | None = None,
     contact_email: str | None = None,
     status: Status | None = None,
@@ -80,38 +94,50 @@ def list_tickets(
     """Tickets of a company or a contact, newest first."""
     items, total = service.list_tickets(
         session, principal, company_code=company_code, contact_email=contact_email, status=status,
-        product=product, page=page, page_size=page_size,
+        product=product, page=page, page_size=page_size, end_user=end_user,
     )  # fmt: skip
     return TicketPage(items=[to_out(t) for t in items], total=total, page=page, page_size=page_size)
 
 
 @router.get("/similar", response_model=list[TicketRef], responses=ERRORS)
 def similar_tickets(
-    query: Annotated[SimilarQuery, Query()], session: SessionDep, principal: PrincipalDep
+    query: Annotated[SimilarQuery, Query()],
+    session: SessionDep,
+    principal: PrincipalDep,
+    end_user: EndUserDep,
 ) -> list[TicketRef]:
-    """Open tickets of the company and product that look like this text ("you already have #123 open")."""
+    """Open tickets of the company and product that look like this text ("you already have #123 open").
+
+    A service key gets only the verified customer's own tickets, whatever company_code says."""
     if not principal.may_act_for(query.company_code):
         raise service.Forbidden(f"this API key acts only for company {principal.company_code}")
-    found = service.similar_open_tickets(session, query.company_code, query.product, query.text)
+    service.require_end_user(principal, end_user)
+    owner = end_user if principal.is_service else None
+    company = owner.company_code if owner else query.company_code
+    found = service.similar_open_tickets(session, company, query.product, query.text, owner=owner)
     return [TicketRef(number=t.number, summary=t.summary, status=t.status) for t in found]
 
 
 @router.get("/{number}", response_model=TicketOut, responses=ERRORS)
-def get_ticket(number: int, session: SessionDep, principal: PrincipalDep) -> TicketOut:
-    return to_out(service.get_ticket(session, principal, number))
+def get_ticket(
+    number: TicketNumber, session: SessionDep, principal: PrincipalDep, end_user: EndUserDep
+) -> TicketOut:
+    """One ticket; a service key sees it only for the verified customer who owns it."""
+    return to_out(service.get_ticket(session, principal, number, end_user))
 
 
 @router.post("/{number}/comments", response_model=TicketOut, responses=ERRORS)
 def add_comment(
-    number: int,
+    number: TicketNumber,
     comment: CommentIn,
     session: SessionDep,
     principal: PrincipalDep,
+    end_user: EndUserDep,
     rules: RulesDep,
     now: NowDep,
 ) -> TicketOut:
     """Add a message or requested information; a customer's answer reopens a pending ticket."""
-    ticket = service.get_ticket(session, principal, number)
+    ticket = service.get_ticket(session, principal, number, end_user)
     return to_out(
         service.add_comment(session, rules, principal, ticket, comment.body, comment.attachments, now)
     )
@@ -119,15 +145,16 @@ def add_comment(
 
 @router.post("/{number}/transitions", response_model=TicketOut, responses=ERRORS)
 def transition(
-    number: int,
+    number: TicketNumber,
     move: TransitionIn,
     session: SessionDep,
     principal: PrincipalDep,
+    end_user: EndUserDep,
     rules: RulesDep,
     now: NowDep,
 ) -> TicketOut:
     """Move the ticket: open, request_info, wait_third_party, third_party_done, resolve, accept, reject."""
-    ticket = service.get_ticket(session, principal, number)
+    ticket = service.get_ticket(session, principal, number, end_user)
     return to_out(
         service.transition(
             session, rules, principal, ticket, move.action, now, move.note, move.third_party_type
@@ -137,17 +164,19 @@ def transition(
 
 @router.post("/{number}/csat", response_model=TicketOut, responses=ERRORS)
 def submit_csat(
-    number: int, survey: CsatIn, session: SessionDep, principal: PrincipalDep, now: NowDep
-) -> TicketOut:
+    number: TicketNumber, survey: CsatIn, session: SessionDep, principal: PrincipalDep, end_user: EndUserDep,
+    now: NowDep,
+) -> TicketOut:  # fmt: skip
     """The customer's satisfaction survey (1-5 and a comment), once per resolved ticket."""
-    ticket = service.get_ticket(session, principal, number)
+    ticket = service.get_ticket(session, principal, number, end_user)
     return to_out(service.submit_csat(session, principal, ticket, survey.score, survey.comment, now))
 
 
 @router.post("/{number}/follow-up", status_code=201, response_model=TicketOut, responses=ERRORS)
 def follow_up(
-    number: int, body: FollowUpIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep, now: NowDep
-) -> TicketOut:
+    number: TicketNumber, body: FollowUpIn, session: SessionDep, principal: PrincipalDep,
+    end_user: EndUserDep, rules: RulesDep, now: NowDep,
+) -> TicketOut:  # fmt: skip
     """Continue a closed ticket in a new one that carries its history."""
-    ticket = service.get_ticket(session, principal, number)
-    return to_out(service.follow_up(session, rules, principal, ticket, body.description, now))
+    ticket = service.get_ticket(session, principal, number, end_user)
+    return to_out(service.follow_up(session, rules, principal, ticket, body.description, now, end_user))

@@ -48,8 +48,14 @@ class Ticket(Base):
     attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("tickets.number"))
     created_by_key: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    # Whether the contact and company were verified (portal token, known phone, company or admin key).
+    verified: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every change: a change made from a stale copy fails instead of overwriting another.
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"

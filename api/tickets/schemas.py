@@ -112,6 +112,7 @@ class TicketOut(BaseModel):
     contact_name: str
     contact_email: str
     contact_phone: str | None
+    verified: bool = Field(description="Contact and company were verified (portal token, known phone, key).")
     channel: str
     language: str
     country: str | None

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
+from api.identity.end_users import EndUser
+from api.identity.known_contacts import remember_ticket_contact
 from api.masking import mask_sensitive
 from api.tickets.business_calendar import BusinessCalendar, CalendarBook, load_calendars
 from api.tickets.lifecycle import (
@@ -47,6 +49,10 @@ class NotFound(Exception):
 
 class Forbidden(Exception):
     """The caller may not do this (HTTP 403)."""
+
+
+class IdentityRequired(Forbidden):
+    """A service key asked for a ticket without the verified customer who owns it (HTTP 403)."""
 
 
 class Conflict(Exception):
@@ -108,9 +114,10 @@ def _informative_terms(text: str, language: str) -> set[str]:
 
 def similar_open_tickets(
     session: Session, company_code: str, product: str, text: str, language: str = "pt-BR",
-    exclude: int | None = None,
+    exclude: int | None = None, owner: EndUser | None = None,
 ) -> list[Ticket]:  # fmt: skip
-    """Open tickets of the same company and product whose text overlaps this one's."""
+    """Open tickets of the same company and product whose text overlaps this one's (and, given an
+    owner, only theirs)."""
     terms = _informative_terms(text, language)
     if not terms:
         return []
@@ -126,7 +133,7 @@ def similar_open_tickets(
     )
     scored = []
     for ticket in candidates:
-        if ticket.number == exclude:
+        if ticket.number == exclude or (owner is not None and not owner.owns(ticket)):
             continue
         other = _informative_terms(f"{ticket.summary} {ticket.description}", ticket.language)
         overlap = len(terms & other) / min(len(terms), len(other)) if other else 0.0
@@ -135,16 +142,35 @@ def similar_open_tickets(
     return [ticket for _, ticket in sorted(scored, key=lambda pair: -pair[0])]
 
 
+def with_identity(data: TicketCreate, user: EndUser) -> TicketCreate:
+    """The request with the verified customer's contact and company, whatever the dialog typed."""
+    update: dict[str, object] = {
+        "contact_name": user.name, "contact_email": user.email, "company_code": user.company_code,
+    }  # fmt: skip
+    if user.country:
+        update["country"] = user.country
+    if user.phone:
+        update["contact_phone"] = f"+{user.phone}"
+    if user.proof == "whatsapp":
+        update["channel"] = "whatsapp"
+    return data.model_copy(update=update)
+
+
 def create_ticket(
     session: Session, rules: Rules, principal: Principal, data: TicketCreate, now: datetime,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, end_user: EndUser | None = None,
 ) -> tuple[Ticket, bool]:  # fmt: skip
     """Create a ticket, or return the one an earlier request with the same idempotency key made.
 
-    Returns the ticket and whether it was replayed from an earlier request.
+    A service key's ticket is verified only with the verified customer, whose contact and company
+    it then carries; without one it is marked unverified. Returns the ticket and whether it was
+    replayed from an earlier request.
     """
     if not principal.may_act_for(data.company_code):
         raise Forbidden(f"this API key acts only for company {principal.company_code}")
+    verified = not principal.is_service or end_user is not None
+    if principal.is_service and end_user is not None:
+        data = with_identity(data, end_user)
     data = masked_request(data)
     request_hash = _request_hash(data)
     if idempotency_key:
@@ -167,6 +193,7 @@ def create_ticket(
         articles_shown=[article.model_dump(mode="json") for article in data.articles_shown],
         attachments=list(data.attachments),
         created_by_key=principal.key_id,
+        verified=verified,
         created_at=now,
         updated_at=now,
     )
@@ -189,6 +216,7 @@ def create_ticket(
         if replay is None:
             raise
         return replay, True
+    remember_ticket_contact(session, ticket, now)
     return ticket, False
 
 
@@ -205,23 +233,39 @@ def _replayed(session: Session, principal: Principal, key: str, request_hash: st
     return session.get_one(Ticket, record.ticket_number)
 
 
-def get_ticket(session: Session, principal: Principal, number: int) -> Ticket:
+def require_end_user(principal: Principal, end_user: EndUser | None) -> None:
+    if principal.is_service and end_user is None:
+        raise IdentityRequired(
+            "a service key reads and changes tickets only for their verified customer: send the "
+            "X-End-User-Token from /identity/portal or /identity/phone"
+        )
+
+
+def get_ticket(
+    session: Session, principal: Principal, number: int, end_user: EndUser | None = None
+) -> Ticket:
+    """The ticket, if this caller may see it (another company's or customer's is "not found")."""
+    require_end_user(principal, end_user)
     ticket = session.get(Ticket, number)
     if ticket is None or (principal.company_code and ticket.company_code != principal.company_code):
         raise NotFound(f"ticket {number} not found")
+    if principal.is_service and end_user is not None and not end_user.owns(ticket):
+        raise NotFound(f"ticket {number} not found among this customer's tickets")
     return ticket
 
 
 def list_tickets(
     session: Session, principal: Principal, *, company_code: str | None, contact_email: str | None,
-    status: Status | None, product: str | None, page: int, page_size: int,
+    status: Status | None, product: str | None, page: int, page_size: int, end_user: EndUser | None = None,
 ) -> tuple[list[Ticket], int]:  # fmt: skip
     if principal.company_code:
         if company_code and company_code != principal.company_code:
             raise Forbidden(f"this API key sees only company {principal.company_code}")
         company_code = principal.company_code
-    elif principal.is_service and not (company_code or contact_email):
-        raise Forbidden("a service key must name the company_code or contact_email it acts for")
+    elif principal.is_service:
+        require_end_user(principal, end_user)
+        assert end_user is not None
+        company_code, contact_email = end_user.company_code, end_user.email
     query = select(Ticket)
     if company_code:
         query = query.where(Ticket.company_code == company_code)
@@ -264,7 +308,8 @@ def transition(
         ticket.resolved_at = now
     if target is Status.CLOSED:
         ticket.closed_at = now
-    _event(ticket, now, action.value, principal.name, note, current.value, target.value)
+    _event(ticket, now, action.value, principal.name, mask_sensitive(note).text if note else None,
+           current.value, target.value)  # fmt: skip
     session.commit()
     return ticket
 
@@ -294,15 +339,17 @@ def submit_csat(
         raise Conflict(f"ticket {ticket.number} has not been resolved yet; the survey comes after resolution")
     if ticket.csat is not None:
         raise Conflict(f"ticket {ticket.number} already has a satisfaction survey")
-    ticket.csat = CsatResponse(score=score, comment=comment, at=now)
+    ticket.csat = CsatResponse(score=score, comment=mask_sensitive(comment).text if comment else None, at=now)
+    ticket.updated_at = now  # a change of the ticket: a concurrent second survey loses the version race
     _event(ticket, now, "csat", principal.name, f"score {score}")
     session.commit()
     return ticket
 
 
 def follow_up(
-    session: Session, rules: Rules, principal: Principal, ticket: Ticket, description: str, now: datetime
-) -> Ticket:
+    session: Session, rules: Rules, principal: Principal, ticket: Ticket, description: str, now: datetime,
+    end_user: EndUser | None = None,
+) -> Ticket:  # fmt: skip
     """A new ticket that continues a closed one and carries its history."""
     if ticket.status != Status.CLOSED.value:
         raise Conflict(
@@ -319,7 +366,7 @@ def follow_up(
         channel=ticket.channel, language=ticket.language, country=ticket.country,
         attachments=ticket.attachments,
     )  # fmt: skip
-    new, _ = create_ticket(session, rules, principal, data, now)
+    new, _ = create_ticket(session, rules, principal, data, now, end_user=end_user)
     new.follow_up_of = ticket.number
     for old in ticket.events:
         _event(new, old.at, "history", old.actor, f"#{ticket.number} {old.kind}: {old.body or ''}".strip(),

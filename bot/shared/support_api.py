@@ -1,6 +1,9 @@
 """HTTP client of the support API, used by the actions and by the channels (masking).
 
 SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`make run` makes one).
+A client made for one conversation names its end user (``X-End-User``, for per-customer rate limits)
+and carries the customer's verified identity (``X-End-User-Token``) when the channel proved one:
+without it the API lets the bot search and open unverified tickets, never read one.
 Every call carries an X-Request-ID that the API echoes and writes in its log lines, and that failures
 here quote, so an error in the bot's log can be found in the API's log.
 """
@@ -42,11 +45,20 @@ class SupportApiError(RuntimeError):
 
 class SupportApi:
     def __init__(
-        self, base_url: Optional[str] = None, api_key: Optional[str] = None, request_id: Optional[str] = None
+        self,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        request_id: Optional[str] = None,
+        end_user: Optional[str] = None,
+        identity_token: Optional[str] = None,
     ) -> None:
         self.base_url = (base_url or os.environ.get("SUPPORT_API_URL", "http://localhost:8000")).rstrip("/")
         key = api_key or os.environ.get("SUPPORT_API_KEY")
         self.headers = {"X-API-Key": key} if key else {}
+        if end_user:
+            self.headers["X-End-User"] = end_user[:200]
+        if identity_token:
+            self.headers["X-End-User-Token"] = identity_token
         # One id for every call of this client when given (e.g. per conversation turn), else one per call.
         self.request_id = request_id
 
@@ -129,6 +141,16 @@ class SupportApi:
     async def contacts(self, language: str, country: Optional[str] = None) -> JsonObject:
         params = {"language": language, "country": country}
         return cast(JsonObject, await self._call("GET", "/api/v1/contacts", params))
+
+    async def verify_portal_user(self, token: str) -> JsonObject:
+        """The portal's signed token exchanged for the API's identity (``token``, ``name``, ``email``…)."""
+        body = {"token": token}
+        return cast(JsonObject, await self._call("POST", "/api/v1/identity/portal", body=body))
+
+    async def verify_phone_user(self, phone: str) -> JsonObject:
+        """The known contact behind a number the platform verified; 404 for an unknown number."""
+        body = {"phone": phone}
+        return cast(JsonObject, await self._call("POST", "/api/v1/identity/phone", body=body))
 
     async def mask(self, text: str) -> JsonObject:
         """The text with secrets replaced (``text``) and what kinds were found (``kinds``)."""
