@@ -73,7 +73,7 @@ $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)
 $(BOT_KEY): $(VENV)/.installed
 	@echo "==> API key for the bot ($(BOT_KEY))"
 	@mkdir -p var
-	@$(VENV)/bin/python -m api keys create bot --replace > $@.tmp && mv $@.tmp $@
+	@$(VENV)/bin/python -m api keys create bot --replace --write $@
 
 index: $(INDEX)
 train: $(MODEL)

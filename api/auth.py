@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import shlex
 import threading
 import time
 from collections import deque
@@ -61,28 +62,117 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_key() -> str:
+    """A fresh random key; made apart from storing it so the CLI can save it to a file before committing."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def key_kind(company_code: str | None, admin: bool) -> str:
+    """How a key is described to people: ``admin``, ``company CODE`` or ``service``."""
+    if admin:
+        return "admin"
+    return f"company {company_code}" if company_code is not None else "service"
+
+
+def _reissue_command(name: str, company_code: str | None, admin: bool) -> str:
+    """The command that gives this name a new key of the same kind, for error messages to suggest."""
+    command = ["python", "-m", "api", "keys", "create", name, "--replace"]
+    if admin:
+        command.append("--admin")
+    elif company_code is not None:
+        command += ["--company", company_code]
+    return f"`{shlex.join(command)}`"
+
+
+def _named(session: Session, name: str) -> ApiKey:
+    row = session.scalar(select(ApiKey).where(ApiKey.name == name))
+    if row is None:
+        raise ValueError(f"no key named {name!r}; `python -m api keys list` shows the names there are")
+    return row
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def create_key(
-    session: Session, name: str, company_code: str | None = None, admin: bool = False, replace: bool = False
+    session: Session,
+    name: str,
+    company_code: str | None = None,
+    admin: bool = False,
+    replace: bool = False,
+    *,
+    key: str | None = None,
 ) -> str:
-    """Store a new key and return it; it cannot be read back later."""
+    """Store a new key and return it; it cannot be read back later.
+
+    ``replace`` issues the new key on the existing row (a rotation, see ``rotate_key``), so tickets and
+    idempotency records made with the old key keep their creator; a revoked key becomes active again,
+    since this is how a name is deliberately given a working key once more. The kind must stay the same:
+    silently turning a company key into a service key would widen what its holder may do.
+    """
+    key = new_key() if key is None else key
     existing = session.scalar(select(ApiKey).where(ApiKey.name == name))
-    if existing is not None:
-        if not replace:
-            raise ValueError(f"a key named {name!r} exists; use --replace to issue a new one")
-        session.delete(existing)
-        session.flush()
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiKey(
-            name=name,
-            key_hash=hash_key(key),
-            company_code=company_code,
-            is_admin=admin,
-            created_at=datetime.now(UTC),
+    if existing is None:
+        session.add(
+            ApiKey(
+                name=name,
+                key_hash=hash_key(key),
+                company_code=company_code,
+                is_admin=admin,
+                created_at=datetime.now(UTC),
+            )
         )
-    )
+    elif not replace:
+        raise ValueError(f"a key named {name!r} exists; use --replace to issue a new one")
+    elif (existing.company_code, existing.is_admin) != (company_code, admin):
+        kind = key_kind(existing.company_code, existing.is_admin)
+        raise ValueError(
+            f"{name!r} is a {kind} key and --replace keeps the kind: run "
+            f"{_reissue_command(name, existing.company_code, existing.is_admin)}, or revoke it and "
+            "create a key of the new kind under another name"
+        )
+    else:
+        existing.key_hash = hash_key(key)
+        existing.revoked_at = None
     session.commit()
     return key
+
+
+def rotate_key(session: Session, name: str, *, key: str | None = None) -> str:
+    """Give an active key a new secret on the same row, so its tickets keep their creator; return it.
+
+    The old key stops working at once. A revoked key is refused: revocation is a decision, and undoing
+    it should take the explicit ``keys create NAME --replace``, not a routine rotation.
+    """
+    row = _named(session, name)
+    if row.revoked_at is not None:
+        raise ValueError(
+            f"key {name!r} was revoked at {_stamp(row.revoked_at)} and is not rotated; to give it a "
+            f"working key again run {_reissue_command(name, row.company_code, row.is_admin)}"
+        )
+    key = new_key() if key is None else key
+    row.key_hash = hash_key(key)
+    session.commit()
+    return key
+
+
+def revoke_key(session: Session, name: str) -> ApiKey:
+    """Stop a key working while keeping its row, which its tickets and idempotency records point to."""
+    row = _named(session, name)
+    if row.revoked_at is not None:
+        raise ValueError(
+            f"key {name!r} was already revoked at {_stamp(row.revoked_at)}, nothing changed; to issue "
+            f"a new key under this name run {_reissue_command(name, row.company_code, row.is_admin)}"
+        )
+    row.revoked_at = datetime.now(UTC)
+    session.commit()
+    return row
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, revoked ones included, by name; for display only (the rows hold hashes)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.name)))
 
 
 def find_principal(session: Session, key: str) -> Principal | None:

@@ -82,8 +82,13 @@ def extract(body: FreeText) -> dict[str, Any]:
     }
 
 
+class TextToMask(BaseModel):
+    # As long as the longest chat message a channel accepts: every message is masked whole.
+    text: str = Field(max_length=50000)
+
+
 @router.post("/privacy/mask")
-def mask(body: FreeText) -> dict[str, Any]:
+def mask(body: TextToMask) -> dict[str, Any]:
     """The text with passwords, card numbers and CPF/CNPJ replaced, and what was found."""
     masked = mask_sensitive(body.text)
     return {"text": masked.text, "kinds": list(masked.kinds)}

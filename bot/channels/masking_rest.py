@@ -1,14 +1,21 @@
-"""Rasa's REST channel, with secrets masked before Rasa stores the message and a reply within seconds.
+"""Rasa's REST channel, made safe to face the customer's browser.
 
 Registered in credentials.yml under its module path; its name stays ``rest``, so the webhook is
-still ``POST /webhooks/rest/webhook``. The masking rules live in the API (/api/v1/privacy/mask).
-A message that cannot be masked is not handed on; one the bot does not answer within
-``CHANNEL_REPLY_SECONDS`` gets the channel's "the system is slow" reply (``channels/bounded_reply.py``).
-Rasa's streaming variant of the webhook (``?stream=true``) is not offered; the widget does not use it.
+still ``POST /webhooks/rest/webhook`` with ``{"sender", "message", "metadata"?}``. Unlike Rasa's
+RestInput it refuses a request without a sender (HTTP 400; Rasa would file it under the shared
+conversation "default"), caps sizes, keeps only the metadata a client may state and sets
+``input_channel`` itself (``channels/inbound_limits.py``); a ``portal_token`` in the metadata is
+exchanged for the customer's verified ``identity`` (``channels/end_user_identity.py``).
+Secrets are masked before Rasa stores the message (``channels/secret_masking.py``): a message that
+cannot be masked, or is too long, is not handed on and the customer is told so. One the bot does
+not answer within ``CHANNEL_REPLY_SECONDS`` gets the channel's "the system is slow" reply
+(``channels/bounded_reply.py``). Rasa's streaming variant (``?stream=true``) is not offered; the
+widget does not use it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -19,7 +26,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.bounded_reply import channel_text, conversation_language, finished_within
-from channels.secret_masking import MaskingUnavailable, mask_secrets, needs_masking
+from channels.end_user_identity import PortalIdentities
+from channels.inbound_limits import MAX_BODY_BYTES, Refused, too_long
+from channels.secret_masking import MaskingUnavailable
+from channels.web_inbound import WebMessage, made_safe, web_message
 from shared.languages import channel_language
 from shared.support_api import SupportApi
 
@@ -29,10 +39,15 @@ log = logging.getLogger(__name__)
 class MaskingRestInput(RestInput):
     def __init__(self, api_url: Optional[str] = None) -> None:
         self.api_url = api_url
+        self.identities = PortalIdentities(self.support_api)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MaskingRestInput":
         return cls((credentials or {}).get("api_url"))
+
+    def support_api(self) -> SupportApi:
+        """A client of the support API (read at call time, so SUPPORT_API_URL may change in tests)."""
+        return SupportApi(base_url=self.api_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -41,33 +56,33 @@ class MaskingRestInput(RestInput):
             return response.json({"status": "ok"})
 
         async def receive(request: Request) -> HTTPResponse:
-            sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
-            metadata = self.get_metadata(request)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                error = f"the request body is larger than {MAX_BODY_BYTES} bytes"
+                return response.json({"error": error}, status=413)
             try:
-                if text and needs_masking(text):
-                    text = await mask_secrets(text, SupportApi(base_url=self.api_url))
+                message = self._read(request)
+            except Refused as exc:
+                return response.json({"error": str(exc)}, status=400)
+            sender_id = message.sender_id
+            if too_long(message.text):
+                log.warning("%d characters from %s: too long, not taken", len(str(message.text)), sender_id)
+                return response.json([await self._own_words(request, message, "too_long")])
+            try:
+                text, metadata = await made_safe(message, self.identities, self.support_api)
             except MaskingUnavailable:
-                language = await self._language(request, sender_id, metadata)
-                return response.json([self._reply(sender_id, channel_text("not_kept", language))])
+                return response.json([await self._own_words(request, message, "not_kept")])
             collector = CollectingOutputChannel()
-            message = UserMessage(
-                text,
-                collector,
-                sender_id,
-                input_channel=self._extract_input_channel(request),
-                metadata=metadata,
+            user_message = UserMessage(
+                text, collector, sender_id, input_channel=self.name(), metadata=metadata
             )
             try:
-                finished = await finished_within(on_new_message(message))
+                finished = await finished_within(on_new_message(user_message))
             except Exception:  # as Rasa's own REST channel: log, and answer with what was said so far
                 log.exception("the message from %s could not be handled", sender_id)
                 finished = True
             if not finished:
-                language = await self._language(request, sender_id, metadata)
-                return response.json(
-                    [*collector.messages, self._reply(sender_id, channel_text("slow", language))]
-                )
+                slow = await self._own_words(request, message, "slow")
+                return response.json([*collector.messages, slow])
             return response.json(collector.messages)
 
         webhook.add_route(health, "/", methods=["GET"])
@@ -75,11 +90,19 @@ class MaskingRestInput(RestInput):
         return webhook
 
     @staticmethod
-    async def _language(
-        request: Request, sender_id: str, metadata: Optional[Dict[str, Any]]
-    ) -> Optional[str]:
-        return await conversation_language(request.app, sender_id) or channel_language(metadata)
+    def _read(request: Request) -> WebMessage:
+        """The client's message from the request body; raises ``Refused``."""
+        try:
+            body = json.loads(request.body or b"")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise Refused("a JSON object {sender, message, metadata?} was expected")
+        return web_message(body.get("sender"), body.get("message"), body.get("metadata"))
 
     @staticmethod
-    def _reply(sender_id: str, text: str) -> Dict[str, Any]:
-        return {"recipient_id": sender_id, "text": text}
+    async def _own_words(request: Request, message: WebMessage, key: str) -> Dict[str, Any]:
+        """A reply in the channel's own words (``bounded_reply.yml``) in the conversation's language."""
+        language = await conversation_language(request.app, message.sender_id)
+        text = channel_text(key, language or channel_language(message.client.public()))
+        return {"recipient_id": message.sender_id, "text": text}

@@ -3,97 +3,46 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.auth import RateLimiter, create_key
+from api.auth import RateLimiter
 from api.clock import ManualClock
 from api.jobs import expire_once
-from api.main import create_app
 from api.tickets.business_calendar import load_calendars
-from core.settings import Settings
-from tests.conftest import ARTICLES_DIR
-from tests.support.postgres import find_bin_dir, postgres_server
-from tests.support.tickets import ticket_body
+from tests.api.tickets.conftest import MONDAY
+from tests.support.tickets import customer_headers, ticket_body
 
-# Monday 2 March 2026, 15:00 UTC = 09:00 in Mexico City, 12:00 in São Paulo.
-MONDAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 MX = load_calendars().calendars["MX"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'tickets.db'}"
-        return
-    if find_bin_dir() is None:
-        pytest.skip("PostgreSQL is not installed here, so the ticket suite ran on SQLite only; "
-                    "`make test` installs it with apt-get where it can")  # fmt: skip
-    with postgres_server() as url:
-        yield url
+def ana(app: FastAPI, keys: dict[str, str], **claims: Any) -> dict[str, str]:
+    """The bot's headers for Ana of ACME (ticket_body's contact), verified now by the portal."""
+    return customer_headers(app, keys["bot"], **claims)
 
 
-@pytest.fixture(scope="module")
-def clock() -> ManualClock:
-    return ManualClock(MONDAY)
+def as_(key: str | dict[str, str]) -> dict[str, str]:
+    return key if isinstance(key, dict) else {"X-API-Key": key}
 
 
-@pytest.fixture(scope="module")
-def app(database_url: str, index_dir: Path, clock: ManualClock) -> Iterator[FastAPI]:
-    settings = Settings(
-        database_url=database_url, index_dir=index_dir, knowledge_dir=ARTICLES_DIR, jobs_interval_seconds=0
-    )
-    application = create_app(settings, clock=clock)
-    with TestClient(application):
-        yield application
-
-
-@pytest.fixture(scope="module")
-def client(app: FastAPI) -> TestClient:
-    return TestClient(app)
-
-
-@pytest.fixture(scope="module")
-def keys(app: FastAPI) -> dict[str, str]:
-    with app.state.session_factory() as session:
-        return {
-            "admin": create_key(session, "support-agent", admin=True),
-            "bot": create_key(session, "bot"),
-            "acme": create_key(session, "acme-portal", company_code="ACME"),
-            "other": create_key(session, "other-portal", company_code="OTHER"),
-        }
-
-
-@pytest.fixture(autouse=True)
-def monday(clock: ManualClock) -> None:
-    clock.set(MONDAY)
-
-
-def as_(key: str) -> dict[str, str]:
-    return {"X-API-Key": key}
-
-
-def create(client: TestClient, key: str, **overrides: Any) -> dict[str, Any]:
+def create(client: TestClient, key: str | dict[str, str], **overrides: Any) -> dict[str, Any]:
     response = client.post("/api/v1/tickets", json=ticket_body(**overrides), headers=as_(key))
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
 
 
-def move(client: TestClient, key: str, number: int, action: str, **extra: Any) -> Any:
+def move(client: TestClient, key: str | dict[str, str], number: int, action: str, **extra: Any) -> Any:
     return client.post(
         f"/api/v1/tickets/{number}/transitions", json={"action": action, **extra}, headers=as_(key)
     )
 
 
 def test_a_complete_ticket_gets_a_number_priority_and_business_hour_due_times(
-    client: TestClient, keys: dict[str, str]
+    app: FastAPI, client: TestClient, keys: dict[str, str]
 ) -> None:
     ticket = create(client, keys["bot"])
     assert ticket["status"] == "new"
@@ -103,7 +52,7 @@ def test_a_complete_ticket_gets_a_number_priority_and_business_hour_due_times(
     assert datetime.fromisoformat(ticket["first_response_due"]) == MX.add_business_hours(MONDAY, 4)
     assert datetime.fromisoformat(ticket["resolution_due"]) == MX.add_business_hours(MONDAY, 36)
     assert [event["kind"] for event in ticket["events"]] == ["created"]
-    fetched = client.get(f"/api/v1/tickets/{ticket['number']}", headers=as_(keys["bot"])).json()
+    fetched = client.get(f"/api/v1/tickets/{ticket['number']}", headers=ana(app, keys)).json()
     assert fetched["description"] == ticket_body()["description"]
 
 
@@ -168,27 +117,32 @@ def test_a_company_key_sees_only_its_company(client: TestClient, keys: dict[str,
     assert client.get("/api/v1/tickets?company_code=OTHER", headers=as_(keys["acme"])).status_code == 403
 
 
-def test_the_service_key_must_say_which_company_it_lists(client: TestClient, keys: dict[str, str]) -> None:
-    assert client.get("/api/v1/tickets", headers=as_(keys["bot"])).status_code == 403
+def test_the_service_key_lists_only_for_a_verified_customer(client: TestClient, keys: dict[str, str]) -> None:
+    refused = client.get("/api/v1/tickets", params={"company_code": "ACME"}, headers=as_(keys["bot"]))
+    assert refused.status_code == 403 and "X-End-User-Token" in refused.json()["detail"]
 
 
-def test_lists_filter_and_paginate(client: TestClient, keys: dict[str, str]) -> None:
+def test_lists_filter_and_paginate(app: FastAPI, client: TestClient, keys: dict[str, str]) -> None:
     company = f"C{uuid.uuid4().hex[:8]}"
     numbers = [create(client, keys["bot"], company_code=company)["number"] for _ in range(3)]
     move(client, keys["admin"], numbers[0], "open")
     page = client.get(
-        "/api/v1/tickets", params={"company_code": company, "page_size": 2}, headers=as_(keys["bot"])
+        "/api/v1/tickets",
+        params={"company_code": company, "page_size": 2},
+        headers=ana(app, keys, company_code=company),
     ).json()
     assert page["total"] == 3 and len(page["items"]) == 2
     assert [item["number"] for item in page["items"]] == sorted(numbers, reverse=True)[:2]
     opened = client.get(
-        "/api/v1/tickets", params={"company_code": company, "status": "open"}, headers=as_(keys["bot"])
+        "/api/v1/tickets",
+        params={"company_code": company, "status": "open"},
+        headers=ana(app, keys, company_code=company),
     ).json()
     assert [item["number"] for item in opened["items"]] == [numbers[0]]
 
 
 def test_pending_customer_waits_60_business_hours_and_a_reply_reopens_it(
-    client: TestClient, keys: dict[str, str], clock: ManualClock
+    app: FastAPI, client: TestClient, keys: dict[str, str], clock: ManualClock
 ) -> None:
     number = create(client, keys["bot"])["number"]
     pending = move(client, keys["admin"], number, "request_info", note="Envie o XML da nota").json()
@@ -199,21 +153,23 @@ def test_pending_customer_waits_60_business_hours_and_a_reply_reopens_it(
     reply = client.post(
         f"/api/v1/tickets/{number}/comments",
         json={"body": "Segue o XML", "attachments": ["https://files.acme.com/nfe.xml"]},
-        headers=as_(keys["bot"]),
+        headers=ana(app, keys),
     ).json()
     assert reply["status"] == "open"
     assert reply["attachments"] == ["https://files.acme.com/nfe.xml"]
     assert [e["kind"] for e in reply["events"]][-2:] == ["comment", "customer_reply"]
 
 
-def test_resolved_then_rejected_reopens_and_accepted_closes(client: TestClient, keys: dict[str, str]) -> None:
+def test_resolved_then_rejected_reopens_and_accepted_closes(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
     number = create(client, keys["bot"])["number"]
     move(client, keys["admin"], number, "open")
     resolved = move(client, keys["admin"], number, "resolve").json()
     assert datetime.fromisoformat(resolved["status_deadline"]) == MX.add_business_hours(MONDAY, 84)
-    assert move(client, keys["bot"], number, "reject", note="Continua o erro").json()["status"] == "open"
+    assert move(client, ana(app, keys), number, "reject", note="Continua o erro").json()["status"] == "open"
     move(client, keys["admin"], number, "resolve")
-    closed = move(client, keys["bot"], number, "accept").json()
+    closed = move(client, ana(app, keys), number, "accept").json()
     assert closed["status"] == "closed" and closed["closed_at"] is not None
 
 
@@ -227,9 +183,11 @@ def test_waiting_on_a_development_issue_records_its_type(client: TestClient, key
     assert move(client, keys["admin"], number, "third_party_done").json()["status"] == "open"
 
 
-def test_an_invalid_transition_is_a_409_that_says_why(client: TestClient, keys: dict[str, str]) -> None:
+def test_an_invalid_transition_is_a_409_that_says_why(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
     number = create(client, keys["bot"])["number"]
-    response = move(client, keys["bot"], number, "accept")
+    response = move(client, ana(app, keys), number, "accept")
     assert response.status_code == 409
     assert response.json()["detail"] == (
         "cannot accept a ticket whose status is new; accept applies only to tickets in: resolved"
@@ -255,37 +213,39 @@ def test_deadlines_close_tickets_only_once_they_pass(
     assert pending not in expire_once(app)  # a second run does not close it again
     clock.set(MX.add_business_hours(MONDAY, 84))
     assert resolved in expire_once(app)
-    ticket = client.get(f"/api/v1/tickets/{pending}", headers=as_(keys["bot"])).json()
+    ticket = client.get(f"/api/v1/tickets/{pending}", headers=ana(app, keys)).json()
     assert ticket["status"] == "closed"
     assert ticket["events"][-1]["body"] == "no answer from the customer within 60 business hours"
 
 
-def test_one_satisfaction_survey_per_resolved_ticket(client: TestClient, keys: dict[str, str]) -> None:
+def test_one_satisfaction_survey_per_resolved_ticket(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
     number = create(client, keys["bot"])["number"]
     survey = {"score": 5, "comment": "Rápido e claro"}
-    early = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=as_(keys["bot"]))
+    early = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=ana(app, keys))
     assert early.status_code == 409
     move(client, keys["admin"], number, "resolve")
-    done = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=as_(keys["bot"]))
+    done = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=ana(app, keys))
     assert done.json()["csat"]["score"] == 5
-    again = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=as_(keys["bot"]))
+    again = client.post(f"/api/v1/tickets/{number}/csat", json=survey, headers=ana(app, keys))
     assert again.status_code == 409
-    out_of_range = client.post(f"/api/v1/tickets/{number}/csat", json={"score": 6}, headers=as_(keys["bot"]))
+    out_of_range = client.post(f"/api/v1/tickets/{number}/csat", json={"score": 6}, headers=ana(app, keys))
     assert out_of_range.status_code == 422
 
 
 def test_a_follow_up_of_a_closed_ticket_is_a_new_linked_ticket_with_the_history(
-    client: TestClient, keys: dict[str, str]
+    app: FastAPI, client: TestClient, keys: dict[str, str]
 ) -> None:
     number = create(client, keys["bot"])["number"]
     body = {"description": "O erro voltou depois da atualização de ontem."}
     assert (
-        client.post(f"/api/v1/tickets/{number}/follow-up", json=body, headers=as_(keys["bot"])).status_code
+        client.post(f"/api/v1/tickets/{number}/follow-up", json=body, headers=ana(app, keys)).status_code
         == 409
     )
     move(client, keys["admin"], number, "resolve")
-    move(client, keys["bot"], number, "accept")
-    response = client.post(f"/api/v1/tickets/{number}/follow-up", json=body, headers=as_(keys["bot"]))
+    move(client, ana(app, keys), number, "accept")
+    response = client.post(f"/api/v1/tickets/{number}/follow-up", json=body, headers=ana(app, keys))
     assert response.status_code == 201
     follow = response.json()
     assert follow["follow_up_of"] == number and follow["number"] != number
@@ -295,24 +255,25 @@ def test_a_follow_up_of_a_closed_ticket_is_a_new_linked_ticket_with_the_history(
 
 
 def test_a_similar_open_ticket_of_the_same_company_and_product_is_pointed_out(
-    client: TestClient, keys: dict[str, str]
+    app: FastAPI, client: TestClient, keys: dict[str, str]
 ) -> None:
     company = f"S{uuid.uuid4().hex[:8]}"
-    first = create(client, keys["bot"], company_code=company)
-    second = create(client, keys["bot"], company_code=company, summary="NF-e com rejeição 539 ao transmitir")
+    customer = ana(app, keys, company_code=company)
+    first = create(client, customer)
+    second = create(client, customer, summary="NF-e com rejeição 539 ao transmitir")
     assert first["number"] in [ref["number"] for ref in second["similar_open_tickets"]]
-    other_product = create(client, keys["bot"], company_code=company, product="RM")
+    other_product = create(client, customer, product="RM")
     assert other_product["similar_open_tickets"] == []
     found = client.get(
         "/api/v1/tickets/similar",
         params={"company_code": company, "product": "protheus", "text": "rejeição 539 ao transmitir a NF-e"},
-        headers=as_(keys["bot"]),
+        headers=ana(app, keys, company_code=company),
     ).json()
     assert {ref["number"] for ref in found} >= {first["number"], second["number"]}
     unrelated = client.get(
         "/api/v1/tickets/similar",
         params={"company_code": company, "product": "protheus", "text": "relatório de estoque lento"},
-        headers=as_(keys["bot"]),
+        headers=ana(app, keys, company_code=company),
     ).json()
     assert unrelated == []
 
@@ -360,7 +321,7 @@ def test_an_unexpected_error_answers_500_without_a_stack_trace(app: FastAPI) -> 
 
 
 def test_secrets_typed_into_a_ticket_are_masked_before_storage(
-    client: TestClient, keys: dict[str, str]
+    app: FastAPI, client: TestClient, keys: dict[str, str]
 ) -> None:
     ticket = create(
         client,
@@ -368,5 +329,5 @@ def test_secrets_typed_into_a_ticket_are_masked_before_storage(
         description="Não consigo entrar no sistema. Minha senha: Segredo123 e CPF 123.456.789-09",
         transcript=[{"role": "user", "text": "a senha do banco é Segredo123"}],
     )
-    stored = client.get(f"/api/v1/tickets/{ticket['number']}", headers=as_(keys["bot"])).text
+    stored = client.get(f"/api/v1/tickets/{ticket['number']}", headers=ana(app, keys)).text
     assert "Segredo123" not in stored and "123.456.789-09" not in stored
