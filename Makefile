@@ -5,6 +5,12 @@ SHELL := /bin/bash
 export API_PORT ?= 8000
 export ACTIONS_PORT ?= 5055
 export RASA_PORT ?= 5005
+# Every service listens on the loopback interface only; set a *_HOST to 0.0.0.0 (behind a proxy) to open it.
+export API_HOST ?= 127.0.0.1
+export ACTIONS_HOST ?= 127.0.0.1
+export RASA_HOST ?= 127.0.0.1
+# Browser origins allowed to call Rasa, matched as a whole (an unanchored pattern lets localhost.evil.example in).
+export RASA_CORS ?= ^https?://(localhost|127\.0\.0\.1)(:\d+)?$$
 export SUPPORT_API_URL ?= http://localhost:$(API_PORT)
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
@@ -29,6 +35,7 @@ BOT_VENV := .venv-bot
 INDEX := var/index/manifest.json
 BENCH_SECTIONS ?= 100000
 BOT_KEY := var/bot-api-key
+IDENTITY_SECRET_FILE := var/identity-secret
 MODEL := bot/models/support.tar.gz
 ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard core/*.py knowledge/*.py search/*.py search/data/* pipelines/*.py)
@@ -75,10 +82,15 @@ $(BOT_KEY): $(VENV)/.installed
 	@mkdir -p var
 	@$(VENV)/bin/python -m api keys create bot --replace --write $@
 
+# The secret the API signs verified customers' identities with, made once (readable by its owner only).
+$(IDENTITY_SECRET_FILE):
+	@mkdir -p var
+	@umask 077 && $(PYTHON311) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@.tmp && mv $@.tmp $@
+
 index: $(INDEX)
 train: $(MODEL)
 
-run: $(INDEX) $(MODEL) $(BOT_KEY)
+run: $(INDEX) $(MODEL) $(BOT_KEY) $(IDENTITY_SECRET_FILE)
 	@echo
 	@echo "  Chat page:      http://localhost:$(API_PORT)/"
 	@echo "  Rasa REST:      POST http://localhost:$(RASA_PORT)/webhooks/rest/webhook"

@@ -27,7 +27,8 @@ MASK = "[•••]"  # language-neutral: the transcript is read in pt-BR, es an
 _NOT_MASKED = r"(?!\[•••\])"  # a value an earlier rule already masked is not masked (nor counted) again
 # A quoted value, straight, curly (U+201C/D, U+2018/9) or «»; closed on the same line, may hold spaces.
 _QUOTED = r"[\"'\u201c\u2018«][^\"'\u201c\u201d\u2018\u2019«»\n]{1,200}[\"'\u201d\u2019»]"
-_PASSWORD_WORD = r"\b(?:senha|password|passwd|pwd|contrase(?:ñ|n)a|clave)\b[\"']?"
+# A password word, also at the end of a config name ("DB_PASSWORD"), but not inside a word.
+_PASSWORD_WORD = r"(?<![^\W_])(?:senha|password|passwd|pwd|contrase(?:ñ|n)a|clave)\b[\"']?"
 _PASSWORD_SEPARATOR = r"\s*(?:[:=]|\s(?:é|e|es|era|is|was)\s)\s*"
 _URL_SAFE = r"[A-Za-z0-9_-]"
 
@@ -85,15 +86,18 @@ def _cnpj_valid(digits: str) -> bool:
 def _card(secret: str) -> tuple[int, int] | None:
     """The longest run of whole digit groups that is Luhn-valid and not a CNPJ (the document rule
     names that one): "4111 1111 1111 1111 12/27" and "nº 1 4111 ..." hold a card the whole run hides."""
-    groups = [(group.start(), group.end()) for group in re.finditer(r"\d+", secret)]
-    windows = sorted(
-        ((start, end) for start, _ in groups for _, end in groups if end > start), key=lambda w: w[0] - w[1]
-    )
-    for start, end in windows:
-        digits = _digits(secret[start:end])
-        if 13 <= len(digits) <= 19 and _luhn(digits) and not _cnpj_valid(digits):
-            return start, end
-    return None
+    groups = [group.span() for group in re.finditer(r"\d+", secret)]
+    best, best_length = None, 0
+    for first, (start, _) in enumerate(groups):
+        length = 0
+        for group_start, end in groups[first:]:
+            length += end - group_start
+            if length > 19:
+                break
+            digits = _digits(secret[start:end]) if length >= max(13, best_length + 1) else ""
+            if digits and _luhn(digits) and not _cnpj_valid(digits):
+                best, best_length = (start, end), length
+    return best
 
 
 def _document(checksum: Callable[[str], bool]) -> Callable[[str], tuple[int, int] | None]:
@@ -119,7 +123,8 @@ _RULES = (
     # Our own API keys anywhere, labelled or not: "sk_" + secrets.token_urlsafe(32) (43 characters).
     _Rule("api_key", re.compile(rf"(?<!{_URL_SAFE})(?P<secret>sk_{_URL_SAFE}{{43}})(?!{_URL_SAFE})")),
     # "Authorization: Basic|Bearer|Token x" always; a bare "bearer x" only if x looks like a token
-    # (a digit or 20+ characters), so "the bearer authentication" stays readable.
+    # (a digit or 20+ characters), so "the bearer authentication" stays readable. The scheme is
+    # possessive ("?+", Python 3.11) so an already masked token does not make the scheme the value.
     _Rule(
         "token",
         re.compile(
@@ -136,7 +141,7 @@ _RULES = (
         re.compile(
             r"(?<![\w-])(?:[a-z0-9]+[_-])?(?:(?:access|refresh|auth|id|api|session)[_-]?)?"
             r"(?:token|api[_-]?key|apikey|(?:client[_-]?)?secret(?:[_-]?key)?)[\"']?[ \t]*[:=][ \t]*"
-            rf"{_NOT_MASKED}(?P<secret>{_QUOTED}|[^\s&#,;\"'<>]+)",
+            rf"(?:(?:basic|bearer)[ \t]+)?+{_NOT_MASKED}(?P<secret>{_QUOTED}|[^\s&#,;\"'<>]+)",
             re.IGNORECASE,
         ),
     ),

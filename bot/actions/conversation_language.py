@@ -1,7 +1,9 @@
-"""The conversation's language, decided after every message from its evidence and the dialog's state.
+"""What every message decides before the dialog answers: the conversation's language and the
+verified customer.
 
 Rasa runs ``action_validate_slot_mappings`` after each message for slots with a custom mapping;
-``extract_language`` fills the ``language`` slot, so every reply of that turn is already worded in it.
+``extract_language`` fills the ``language`` slot, so every reply of that turn is already worded in it;
+``extract_verified_identity`` takes the identity the channel verified, with the contact it locks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.customer_identity import identity_slots
 from shared.language_choice import Evidence, choose_language, ordinary_words
 
 # Answers to these questions are names, addresses and codes: they never move the language.
@@ -42,3 +45,8 @@ class ValidateSlotMappings(ValidationAction):
         answering_identity = in_form and tracker.get_slot("requested_slot") in IDENTITY_QUESTIONS
         chosen = choose_language(current, message_evidence(tracker), answering_identity)
         return {"language": chosen} if chosen != current else {}
+
+    async def extract_verified_identity(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return identity_slots(tracker)

@@ -11,8 +11,8 @@ from typing import Any, Dict, Optional
 from rasa_sdk import Tracker
 
 from actions.conversation import channel_of, language_of
+from actions.customer_identity import support_api
 from shared.languages import API_LANGUAGE
-from shared.support_api import SupportApi
 
 
 async def report(tracker: Tracker, kind: str, product: Optional[str] = None, **fields: Any) -> None:
@@ -24,4 +24,4 @@ async def report(tracker: Tracker, kind: str, product: Optional[str] = None, **f
         "product": product or tracker.get_slot("product"),
         **fields,
     }
-    await SupportApi().record_event(body)
+    await support_api(tracker).record_event(body)

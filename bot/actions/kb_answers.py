@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer
 from actions.conversation import already_answered, last_article_shown, remind_privacy
+from actions.customer_identity import support_api
 from actions.event_reporting import report
 from actions.pending_replies import pending_reply
 from shared.languages import api_language
@@ -49,7 +50,7 @@ class ActionSearchKnowledge(Action):
         answer_to_question = pending_reply(tracker)
         if answer_to_question is not None:
             return answer_to_question
-        api = SupportApi()
+        api = support_api(tracker)
         try:
             if question and not question.startswith("/") and (await api.extract(question))["wants_ticket"]:
                 return [SlotSet("problem_text", question), FollowupAction("action_start_ticket")]
@@ -109,7 +110,7 @@ class ActionShowArticle(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         try:
-            article = await SupportApi().article(article_id)
+            article = await support_api(tracker).article(article_id)
         except SupportApiError as exc:
             log.error("article lookup failed: %s", exc)
             dispatcher.utter_message(response="utter_kb_unavailable")

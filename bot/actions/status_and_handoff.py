@@ -10,17 +10,21 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
+from actions.customer_identity import identity_of, portal_link, support_api
 from actions.event_reporting import report
 from actions.labels import country_name, local_time, status_texts
 from shared.languages import API_LANGUAGE
-from shared.support_api import SupportApi, SupportApiError
+from shared.support_api import SupportApiError
 
 # A ticket number on its own: "#24", "24", never a version ("11.8", "12.1.2310").
 TICKET_NUMBER = re.compile(r"(?<![\d.])\d{1,9}(?![\d.]*\d)")
 
 
 class ActionTicketStatus(Action):
-    """Status of a ticket, what it means, and the customer's deadline when there is one."""
+    """Status of a ticket, what it means, and the customer's deadline when there is one.
+
+    Only for the verified customer who owns the ticket (the API checks it): anonymous visitors get
+    the portal, where they can sign in and see their tickets."""
 
     def name(self) -> Text:
         return "action_ticket_status"
@@ -31,7 +35,7 @@ class ActionTicketStatus(Action):
         language = language_of(tracker)
         text = tracker.latest_message.get("text") or ""
         try:
-            if not text.startswith("/") and (await SupportApi().extract(text))["wants_ticket"]:
+            if not text.startswith("/") and (await support_api(tracker).extract(text))["wants_ticket"]:
                 # "… no entran al PMS 11.8 … Quiero abrir un ticket": a new ticket, not a status.
                 return [FollowupAction("action_start_ticket")]
         except SupportApiError:
@@ -41,11 +45,20 @@ class ActionTicketStatus(Action):
             dispatcher.utter_message(response="utter_ask_ticket_number")
             return []
         number = int(match.group())
+        if identity_of(tracker) is None:
+            dispatcher.utter_message(
+                response="utter_status_needs_identity", portal=await portal_link(language)
+            )
+            return []
         try:
-            ticket = await SupportApi().ticket(number)
+            ticket = await support_api(tracker).ticket(number)
         except SupportApiError as exc:
             if exc.status == 404:
-                dispatcher.utter_message(response="utter_ticket_not_found", number=number)
+                dispatcher.utter_message(response="utter_ticket_not_yours", number=number)
+            elif exc.status in (401, 403):  # the identity expired meanwhile
+                dispatcher.utter_message(
+                    response="utter_status_needs_identity", portal=await portal_link(language)
+                )
             else:
                 dispatcher.utter_message(response="utter_kb_unavailable")
             return []
@@ -77,7 +90,7 @@ class ActionHumanHandoff(Action):
         language = language_of(tracker)
         await report(tracker, "handoff")
         try:
-            info = await SupportApi().contacts(API_LANGUAGE[language])
+            info = await support_api(tracker).contacts(API_LANGUAGE[language])
         except SupportApiError:
             dispatcher.utter_message(response="utter_kb_unavailable")
             return []

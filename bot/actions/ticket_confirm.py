@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import channel_of, channel_phone, language_of, transcript
+from actions.customer_identity import identity_of, support_api
 from actions.event_reporting import report
 from actions.labels import (
     field_label,
@@ -23,7 +24,7 @@ from actions.labels import (
 )
 from actions.ticket_fields import FIELDS, reset_ticket
 from shared.languages import API_LANGUAGE
-from shared.support_api import SupportApi, SupportApiError
+from shared.support_api import SupportApiError
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,18 @@ class ActionTicketSummary(Action):
         slots = {field: tracker.get_slot(field) for field in FIELDS}
         if any(value is None for value in slots.values()):  # something was un-set: ask for it first
             return [FollowupAction("ticket_form")]
-        api = SupportApi()
+        api = support_api(tracker)
         buttons = []
         events: List[EventType] = []
         try:
             preview = await api.priority(slots["impact"], slots["urgency"], API_LANGUAGE[language])
-            similar = await api.similar(
-                slots["company_code"], slots["product"], f"{slots['summary']} {slots['description']}"
+            # Only a verified customer's own open tickets are hinted at; anonymous chats get none.
+            similar = (
+                await api.similar(
+                    slots["company_code"], slots["product"], f"{slots['summary']} {slots['description']}"
+                )
+                if identity_of(tracker)
+                else []
             )
         except SupportApiError as exc:
             log.error("ticket summary without priority: %s", exc)
@@ -103,7 +109,7 @@ class ActionCreateTicket(Action):
         key = hashlib.sha256(f"{tracker.sender_id}|{json.dumps(body, sort_keys=True)}".encode()).hexdigest()
         body["transcript"] = transcript(tracker)
         try:
-            ticket = await SupportApi().create_ticket(body, idempotency_key=key)
+            ticket = await support_api(tracker).create_ticket(body, idempotency_key=key)
         except SupportApiError as exc:
             log.error("ticket creation failed: %s", exc)
             # The summary stays open: "yes" (or the button) tries again with the same idempotency key.

@@ -10,11 +10,17 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, remind_privacy
+from actions.customer_identity import identity_of, locked_fields, portal_link, support_api
 from actions.labels import field_label, status_texts, value_label
 from actions.reasks import EXPLAINED, reask_counts
 from actions.ticket_fields import FIELDS, field_buttons, reset_ticket
 from shared.languages import API_LANGUAGE
-from shared.support_api import SupportApi, SupportApiError
+from shared.support_api import SupportApiError
+
+
+def say_locked(dispatcher: CollectingDispatcher, field: str, language: str) -> None:
+    """The verified identity fixes this field: say so instead of changing it."""
+    dispatcher.utter_message(response="utter_identity_field_locked", field=field_label(field, language))
 
 
 class ActionExplainField(Action):
@@ -50,7 +56,7 @@ class ActionCorrectField(Action):
             return [FollowupAction("action_search_knowledge")]
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
-        api = SupportApi()
+        api = support_api(tracker)
         text = tracker.latest_message.get("text") or ""
         try:
             found = await api.extract(text)
@@ -58,8 +64,12 @@ class ActionCorrectField(Action):
             found = {"fields": {}, "field_named": None}
         events: List[EventType] = []
         changes = []
+        locked = locked_fields(tracker)
         for field, value in found["fields"].items():
             if field not in FIELDS:
+                continue
+            if field in locked:
+                say_locked(dispatcher, field, language)
                 continue
             check = await api.check_field(field, str(value), API_LANGUAGE[language])
             if check["valid"]:
@@ -70,6 +80,9 @@ class ActionCorrectField(Action):
             dispatcher.utter_message(response="utter_field_updated", changes="; ".join(changes))
             return events if in_form else [*events, FollowupAction("action_ticket_summary")]
         named = found.get("field_named")
+        if named in locked:
+            say_locked(dispatcher, named, language)
+            return [] if in_form else [FollowupAction("action_ticket_summary")]
         if named in FIELDS:  # the field is named but its new value is not in the message: ask for it
             return (
                 [SlotSet(named, None), FollowupAction("ticket_form")]
@@ -103,6 +116,9 @@ class ActionEditField(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         field = next(tracker.get_latest_entity_values("field"), None)
+        if isinstance(field, str) and field in locked_fields(tracker):
+            say_locked(dispatcher, field, language_of(tracker))
+            return [FollowupAction("action_ticket_summary")]
         if field not in FIELDS:
             dispatcher.utter_message(
                 response="utter_ask_field_to_edit", buttons=field_buttons(language_of(tracker))
@@ -126,14 +142,20 @@ class ActionAddToTicket(Action):
         if not number:
             return [FollowupAction("action_ticket_summary")]
         language = language_of(tracker)
+        if identity_of(tracker) is None:  # only a verified customer may add to (their own) ticket
+            dispatcher.utter_message(response="utter_add_needs_identity", portal=await portal_link(language))
+            return [SlotSet("similar_ticket", None), FollowupAction("action_ticket_summary")]
         details = "\n".join(
             f"{field_label(field, language)}: {value_label(tracker.get_slot(field), language)}"
             for field in FIELDS
             if tracker.get_slot(field) is not None
         )
         try:
-            ticket = await SupportApi().add_comment(int(number), details)
+            ticket = await support_api(tracker).add_comment(int(number), details)
         except SupportApiError as exc:
+            if exc.status in (401, 403, 404):  # not this customer's ticket (or the identity expired)
+                dispatcher.utter_message(response="utter_ticket_not_yours", number=number)
+                return [SlotSet("similar_ticket", None), FollowupAction("action_ticket_summary")]
             dispatcher.utter_message(response="utter_ticket_failed", reason=f"HTTP {exc.status or '-'}")
             return []
         status = status_texts(ticket["status"], language)["name"]

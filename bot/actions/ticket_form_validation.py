@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import show_best_answer
 from actions.conversation import language_of, remind_privacy
+from actions.customer_identity import locked_fields, support_api
 from actions.labels import field_label, value_label
 from actions.reasks import answered, reask, reask_counts
 from actions.ticket_fields import FIELDS, FIELDS_THAT_MENTION_OTHERS, SHORT_FIELDS
@@ -44,7 +45,7 @@ class ValidateTicketForm(Action):
     ) -> List[EventType]:
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
-        api = SupportApi()
+        api = support_api(tracker)
         candidates = {
             field: str(value)
             for field, value in tracker.slots_to_validate().items()
@@ -57,6 +58,7 @@ class ValidateTicketForm(Action):
         counts = reask_counts(tracker)
         events: List[EventType] = []
         filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
+        locked = locked_fields(tracker)
         for field, text in candidates.items():
             try:
                 # "na verdade a urgência é alta" given for the customer code corrects another field.
@@ -69,7 +71,8 @@ class ValidateTicketForm(Action):
             except SupportApiError as exc:
                 log.warning("could not read the answer to %s, keeping it as given: %s", field, exc)
                 continue
-            values: Dict[str, Any] = reading["values"]
+            # A verified customer's contact comes from their identity, whatever an answer mentions.
+            values: Dict[str, Any] = {k: v for k, v in reading["values"].items() if k not in locked}
             events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
             for done in values:
                 counts = answered(counts, done)

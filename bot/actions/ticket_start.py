@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_messages import show_best_answer
 from actions.conversation import is_payload, language_of, remind_privacy
+from actions.customer_identity import support_api
 from actions.labels import field_label, value_label
 from actions.pending_replies import waiting_for_confirmation
 from actions.ticket_fields import FIELDS
@@ -43,7 +44,7 @@ class ActionStartTicket(Action):
         events: List[EventType] = []
         problem = tracker.get_slot("problem_text")  # a problem told earlier, e.g. a question left unanswered
         stated: Dict[str, Any] = {"fields": {}, "summary": None, "description": None}
-        api = SupportApi()
+        api = support_api(tracker)
         try:
             found = await api.extract(text) if text and not is_payload(text) else stated
             if found["description"] or found["fields"]:

@@ -24,6 +24,21 @@ def test_a_quoted_password_is_masked_whole_even_with_spaces(typed: str, expected
     assert mask_sensitive(typed) == Masked(expected, ("password",))
 
 
+def test_the_long_standing_cases_still_hold() -> None:
+    assert mask_sensitive("minha senha é abc123 e o CPF 123.456.789-09") == Masked(
+        f"minha senha é {MASK} e o CPF {MASK}", ("password", "document")
+    )
+    assert mask_sensitive("o cartão 4111-1111-1111-1111 e o CNPJ 12345678000195") == Masked(
+        f"o cartão {MASK} e o CNPJ {MASK}", ("card", "document")
+    )
+
+
+def test_a_password_in_a_pasted_config_line_is_masked() -> None:
+    assert mask_sensitive("DB_PASSWORD=Segredo123\nDB_USER=totvs") == Masked(
+        f"DB_PASSWORD={MASK}\nDB_USER=totvs", ("password",)
+    )
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -63,6 +78,7 @@ def test_credentials_in_a_url_are_masked_and_the_host_stays_visible(typed: str, 
             f"curl -H 'authorization: Basic {MASK}' https://erp",
         ),
         ("uso bearer abc123def456 no Postman", f"uso bearer {MASK} no Postman"),
+        ("Token: Bearer abcdef", f"Token: Bearer {MASK}"),
     ],
 )
 def test_a_bearer_or_authorization_token_is_masked(typed: str, expected: str) -> None:
@@ -140,7 +156,7 @@ def test_numbers_grouped_by_spaces_without_cpf_or_cnpj_check_digits_stay() -> No
         "a senha do 'Portal do Cliente' não abre",
         "erro 403 na rotina MATA410 depois de atualizar para 12.1.2310",
         "o chamado #104233 de 19/12/2021 (2021-12-19 às 10.30) continua aberto",
-        "liguei para +55 11 4003-0015 e +55 11 98765-4321",
+        "liguei para +55 11 4003-0015 e +55 11 98765-4309",  # the mobile one is Luhn-valid
         "el token expiró y the bearer authentication fails",
         "token_type=bearer expires_in=3600",
         "https://erp.acme.com:8080/rest/api?email=ana@acme.com",

@@ -11,17 +11,20 @@ Usage::
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
+import jwt
 
 from core.settings import ROOT
 
@@ -29,6 +32,8 @@ BOT_DIR = ROOT / "bot"
 BOT_BIN = ROOT / ".venv-bot" / "bin"
 MODEL = BOT_DIR / "models" / "support.tar.gz"
 STARTUP_SECONDS = 240
+# The browser origins Rasa accepts, anchored at both ends as `make run` passes them.
+LOCAL_ORIGINS = r"^https?://(localhost|127\.0\.0\.1)(:\d+)?$"
 
 
 class StackError(RuntimeError):
@@ -59,6 +64,10 @@ class LiveStack:
             "SUPPORT_API_URL": self.api_url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
             "HF_HUB_OFFLINE": "1",
+            # Every service on the loopback interface only, as `make run` starts them.
+            "SANIC_HOST": "127.0.0.1",
+            "PORTAL_TOKEN_SECRET": secrets.token_urlsafe(32),
+            "IDENTITY_SECRET": secrets.token_urlsafe(32),
             "PYTHONWARNINGS": "ignore",
             "LOG_LEVEL": "WARNING",
         }
@@ -73,14 +82,21 @@ class LiveStack:
             cwd=ROOT, env=self.env, check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
 
+    def portal_token(self, company_code: str, email: str, name: str, **claims: Any) -> str:
+        """What the customer portal embedding the widget signs for its logged-in user (HS256)."""
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        body = {"name": name, "email": email, "company_code": company_code, "exp": expires, **claims}
+        return jwt.encode(body, self.env["PORTAL_TOKEN_SECRET"], algorithm="HS256")
+
     def _command(self, name: str) -> tuple[list[str], Path]:
         port = str(self.ports[name])
         if name == "api":
             return [str(ROOT / ".venv" / "bin" / "uvicorn"), "api.main:app", "--port", port], ROOT
         if name == "actions":
             return [str(BOT_BIN / "rasa"), "run", "actions", "--port", port], BOT_DIR
-        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port, "--cors", "*",
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"], BOT_DIR  # fmt: skip
+        return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port, "-i", "127.0.0.1",
+                "--cors", LOCAL_ORIGINS, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                ], BOT_DIR  # fmt: skip
 
     def start(self, name: str) -> None:
         command, cwd = self._command(name)

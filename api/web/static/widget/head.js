@@ -5,7 +5,8 @@
  *
  * Talks to Rasa's REST channel (POST {rasa}/webhooks/rest/webhook, {sender, message, metadata?})
  * and renders its replies: text, knowledge-base answers as article cards, buttons as quick replies.
- * Optional attributes: data-timeout-ms (request timeout, default 15000).
+ * Optional attributes: data-timeout-ms (request timeout, default 15000); data-portal-token (the
+ * portal's signed JWT for its logged-in user, so the bot knows who is chatting).
  *
  * Plain ES2020 with no dependencies and no build step, so a customer portal can embed it as is.
  * Every node is built with textContent (never innerHTML): bot text can echo what a user typed.
@@ -25,6 +26,9 @@
 
   const RASA_URL = (script.getAttribute("data-rasa-url") || "http://localhost:5005").replace(/\/+$/, "");
   const TIMEOUT_MS = Number(script.getAttribute("data-timeout-ms")) || 15000;
+  // The portal's signed token for its logged-in user (a JWT the portal's server renders into the tag);
+  // the bot then knows who is chatting and may show that customer's own tickets.
+  const PORTAL_TOKEN = script.getAttribute("data-portal-token") || "";
   const STORAGE_KEY = "erp-support-widget:v1";
   const MAX_STORED = 50;
   const FALLBACK_LANGUAGE = "pt-BR";

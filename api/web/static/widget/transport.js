@@ -66,7 +66,11 @@
     const body = { sender: state.sender, message: payload };
     // Only the first message declares the browser's language: the bot can't tell the language
     // of "hola" or "ok", and afterwards the user's own words decide.
-    if (!state.started) body.metadata = { language: navigator.language };
+    const metadata = {};
+    if (!state.started) metadata.language = navigator.language;
+    // Every message carries the portal token: the channel verifies it (cached) and may see it expire.
+    if (PORTAL_TOKEN) metadata.portal_token = PORTAL_TOKEN;
+    if (Object.keys(metadata).length) body.metadata = metadata;
     try {
       const response = await fetch(RASA_URL + "/webhooks/rest/webhook", {
         method: "POST",
