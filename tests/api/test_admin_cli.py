@@ -255,12 +255,15 @@ def test_unknown_or_revoked_names_exit_2_and_say_what_to_do(
 
 
 def test_replace_keeps_the_kind_so_a_forgotten_flag_does_not_widen_a_key(
-    database: str, capsys: pytest.CaptureFixture[str]
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = issued(capsys, "create", "acme-portal", "--company", "ACME")
+    folder = tmp_path / "keys"
+    folder.mkdir()
 
-    assert main(["keys", "create", "acme-portal", "--replace"]) == 2
+    assert main(["keys", "create", "acme-portal", "--replace", "--write", str(folder / "acme")]) == 2
 
     assert "python -m api keys create acme-portal --replace --company ACME" in capsys.readouterr().err
     assert key_id(database, old) == stored(database, "acme-portal").id
     assert stored(database, "acme-portal").company_code == "ACME"
+    assert list(folder.iterdir()) == []  # the key file written ahead is removed again
