@@ -13,7 +13,7 @@ from api.insights.schemas import EventIn
 from api.masking import MASK, mask_sensitive
 from api.tickets.models import Ticket
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 
 # The details support needs, required or not: a ticket's completeness is the share of them filled.

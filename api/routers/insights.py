@@ -32,6 +32,10 @@ from api.tickets.models import CsatResponse
 
 router = APIRouter(tags=["insights"])
 DEFAULT_DAYS = 30
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) typed by a customer
+# as a question would become a live link): such text is exported with a leading ' that makes it text.
+# The full-width forms count too, as some spreadsheets read them as their ASCII twins.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @router.post("/events", status_code=201, response_model=EventCreated)
@@ -144,13 +148,20 @@ def export_csv(
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({name: _as_text_cell(value) for name, value in row.items()} for row in rows)
     filename = f"insights-{report}-{period.start}-{period.end}.csv"
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _as_text_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert; numbers (ours, never text) stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _pairs(counts: dict[str, int]) -> str:

@@ -12,7 +12,7 @@ from api.tickets.lifecycle import Action, Status, ThirdPartyType
 from api.tickets.priority import Level
 from core.languages import Language
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,25}$")
 
 

@@ -9,6 +9,10 @@ asks for it with ``?v=<plotly version>``, so the long-lived cache is safe across
 
 The page's script is kept in parts (``static/insights/``) and served as one file
 (:mod:`api.web.assets`), in the order listed here, at the URL the page asks for.
+
+The page holds an admin key, so it and its files are sent with :data:`SECURITY_HEADERS`: only this
+origin's scripts run (the page has no inline script), styles come from this origin or from Plotly, it
+talks only to this origin, no other site may frame it (clickjacking) and no Referer leaves it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,27 @@ SCRIPT = Bundle(
     ),
     "text/javascript; charset=utf-8",
 )
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        # Plotly adds <style> elements for its own rules (and its bundled map library's) as it loads: it
+        # needs inline styles. Inline scripts stay refused, and the page writes text with textContent
+        # only, never markup, so no one can inject a style either.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",  # the empty data: favicon; Plotly draws in SVG
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",  # the forms are read by the script, never submitted: no key in a URL
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 LONG_CACHE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
@@ -69,18 +94,20 @@ def _page() -> str:
 
 
 def _asset(name: str, media_type: str) -> FileResponse:
-    return FileResponse(STATIC / name, media_type=media_type, headers=NO_CACHE)
+    return FileResponse(STATIC / name, media_type=media_type, headers={**NO_CACHE, **SECURITY_HEADERS})
 
 
 @router.get("/insights", response_class=HTMLResponse, include_in_schema=False)
 def insights_page() -> HTMLResponse:
     """Deflection metrics, article helpfulness and knowledge gaps, for an admin key holder."""
-    return HTMLResponse(_page(), headers=NO_CACHE)
+    return HTMLResponse(_page(), headers={**NO_CACHE, **SECURITY_HEADERS})
 
 
 @router.get("/static/insights.js", include_in_schema=False)
 def insights_script() -> Response:
-    return SCRIPT.response()
+    response = SCRIPT.response()
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 @router.get("/static/insights.css", include_in_schema=False)
@@ -102,4 +129,5 @@ def plotly_script() -> FileResponse:
             "plotly.min.js was not found in the installed plotly package (plotly/package_data/): "
             "install the pinned plotly from pyproject.toml (pip install -e .) to get the dashboard charts.",
         )
-    return FileResponse(bundle, media_type="text/javascript; charset=utf-8", headers=LONG_CACHE)
+    headers = {**LONG_CACHE, **SECURITY_HEADERS}
+    return FileResponse(bundle, media_type="text/javascript; charset=utf-8", headers=headers)

@@ -14,7 +14,7 @@ import html
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import SettingsDep
@@ -59,16 +59,16 @@ def _demo_template() -> str:
 
 
 @router.get("/demo", response_class=HTMLResponse, include_in_schema=False)
-def demo_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+def demo_page(settings: SettingsDep) -> HTMLResponse:
     """A customer-portal page that embeds the widget with its one script tag.
 
-    The script's origin is the one this page was requested from, so the demo works whatever
-    host name or port the API is reached by; the Rasa URL is the browser-facing one from settings.
+    The script's URL is relative, so the demo works whatever host name or port the API is reached by
+    without writing the request's Host header into the page (a forged Host would otherwise choose the
+    script a cache hands to everyone); the Rasa URL is the browser-facing one from settings.
     """
-    api_origin = str(request.base_url).rstrip("/")
-    page = (
-        _demo_template()
-        .replace("__API_ORIGIN__", html.escape(api_origin, quote=True))
-        .replace("__RASA_URL__", html.escape(settings.rasa_url, quote=True))
-    )
-    return HTMLResponse(page, headers=NO_CACHE)
+    return HTMLResponse(_demo_page(settings.rasa_url), headers=NO_CACHE)
+
+
+@lru_cache(maxsize=4)
+def _demo_page(rasa_url: str) -> str:
+    return _demo_template().replace("__RASA_URL__", html.escape(rasa_url, quote=True))

@@ -266,7 +266,10 @@ def test_a_spanish_customer_gets_an_article_card_and_opens_a_ticket(
     assert number is not None, "no ticket number after the dialog"
     assert f"Ticket #{number}" in widget.messages("bot")[-1].text
 
-    ticket = httpx.get(f"{stack.api_url}/api/v1/tickets/{number}", headers={"X-API-Key": stack.api_key})
+    ticket = httpx.get(
+        f"{stack.api_url}/api/v1/tickets/{number}",
+        headers={"X-API-Key": stack.create_key("widget-test-agent", "--admin")},
+    )
     assert ticket.status_code == 200, ticket.text
     data = ticket.json()
     assert data["number"] == number and data["contact_email"] == "lucia.gomez@hotelandino.com.ar"
