@@ -3,20 +3,24 @@ local Graph API.
 
 The channel is mounted the way Rasa mounts it (``register`` under /webhooks/) with a stand-in agent that
 records each UserMessage and answers through its output channel. An aiohttp app on 127.0.0.1 plays
-graph.facebook.com and records every request. Payloads in fixtures/whatsapp follow Meta's webhook
-reference. The ``graph`` and ``rasa`` fixtures are in conftest.py.
+graph.facebook.com and records every request; the same server plays the support API's masking
+(conftest.py) and known-contact lookup (``POST /api/v1/identity/phone``, answered from
+``GraphApi.contacts`` in the API's shapes: the identity, or 404). Payloads in fixtures/whatsapp
+follow Meta's webhook reference. The ``graph`` and ``rasa`` fixtures are in conftest.py.
 """
 
 import copy
 import hashlib
 import hmac
 import json
-import socket
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 from aiohttp import web
+from channel_harness import free_socket as free_socket  # conftest.py takes it from here
+from channel_harness import identity_answer
 from rasa.core.channels.channel import UserMessage
 
 from channels.whatsapp import WhatsAppConfig, WhatsAppInput
@@ -43,13 +47,6 @@ def signature(body: bytes, secret: str = APP_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 class Clock:
     def __init__(self, now: float) -> None:
         self.now = now
@@ -65,9 +62,15 @@ class GraphApi:
         self.requests: List[Dict[str, Any]] = []
         self.status = 200
         self.base = ""
+        # The support API's known contacts ("+<digits>" → name, e-mail, company…) and its lookups.
+        self.contacts: Dict[str, Dict[str, Any]] = {}
+        self.lookups: List[str] = []
+        self.lookup_status = 200  # e.g. 503: the lookup fails while masking still works
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if request.path == "/api/v1/identity/phone":
+            return self.known_contact(body["phone"])
         self.requests.append({"path": request.path, "headers": dict(request.headers), "json": body})
         if self.status >= 400:
             error = {
@@ -83,6 +86,17 @@ class GraphApi:
                 "messages": [{"id": f"wamid.sent{len(self.requests)}"}],
             }
         )
+
+    def known_contact(self, phone: str) -> web.Response:
+        self.lookups.append(phone)
+        if self.lookup_status >= 500:
+            return web.json_response({"detail": "Service Unavailable"}, status=self.lookup_status)
+        user = self.contacts.get(phone)
+        if user is None:
+            detail = "not a known contact's number; it may open unverified tickets only"
+            return web.json_response({"detail": detail}, status=404)
+        token = f"api-identity-{len(self.lookups)}"
+        return web.json_response(identity_answer(user, "whatsapp", token, timedelta(hours=1)))
 
     @property
     def bodies(self) -> List[Dict[str, Any]]:

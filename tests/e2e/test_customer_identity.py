@@ -52,6 +52,13 @@ def test_a_verified_customer_sees_their_own_ticket_status(chat: LiveStack, compa
     assert "Boleto do contas a receber" in text and "Novo" in text
 
 
+def test_a_verified_customer_is_not_asked_who_they_are(chat: LiveStack, companies: dict[str, Any]) -> None:
+    sender = f"ana-{uuid.uuid4().hex[:6]}"
+    text = text_of(chat.say(sender, "quero abrir um chamado", companies["ana"]))
+    assert "nome e o seu e-mail" not in text and "código de cliente" not in text
+    assert "?" in text  # the dialog goes on with what it still needs
+
+
 def test_a_verified_customer_cannot_read_or_touch_another_companys_ticket(
     chat: LiveStack, companies: dict[str, Any]
 ) -> None:

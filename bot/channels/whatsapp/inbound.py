@@ -1,4 +1,10 @@
-"""Meta's webhook in: subscription check, signature check, delivery parsing, hand-off to Rasa."""
+"""Meta's webhook in: subscription check, signature check, delivery parsing, hand-off to Rasa.
+
+Meta has verified the sender's number, so once the signature proves the delivery is Meta's, a
+number the support API knows as a customer's contact gets that customer's ``identity`` in the
+message's metadata (``channels/end_user_identity.py``); any other number only its ``phone``, which
+the actions put on an unverified ticket.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.bounded_reply import channel_text, finished_within
+from channels.end_user_identity import PhoneIdentities
+from channels.inbound_limits import too_long
 from channels.secret_masking import MaskingUnavailable, mask_secrets, needs_masking
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.memory import ChannelMemory
@@ -107,6 +115,7 @@ class WhatsAppInput(InputChannel):
     def __init__(self, config: WhatsAppConfig, clock: Callable[[], float] = time.time) -> None:
         self.config = config
         self.memory = ChannelMemory(clock)
+        self.identities = PhoneIdentities(clock=clock)
         self._tasks: Set[asyncio.Task[None]] = set()
         missing = config.missing()
         if missing:
@@ -195,7 +204,7 @@ class WhatsAppInput(InputChannel):
                     continue
                 # The number's country is the channel's hint of the language, until the customer's words say.
                 language = language_of_number(message.wa_id)
-                metadata = {
+                metadata: Dict[str, Any] = {
                     "phone": f"+{message.wa_id}",
                     "wa_message_id": message.message_id,
                     "language": language,
@@ -203,6 +212,12 @@ class WhatsAppInput(InputChannel):
                 if message.contact_name:
                     metadata["contact_name"] = message.contact_name
                 text = self.memory.payload(message.text)
+                if too_long(text):  # never handed on, so never stored
+                    await output.send_text_message(message.wa_id, channel_text("too_long", language))
+                    continue
+                identity = await self.identities.lookup(f"+{message.wa_id}")
+                if identity is not None:
+                    metadata["identity"] = identity
                 try:
                     if needs_masking(text):
                         text = await mask_secrets(text)
