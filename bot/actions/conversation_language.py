@@ -8,9 +8,10 @@ Rasa runs ``action_validate_slot_mappings`` after each message for slots with a 
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
@@ -46,7 +47,15 @@ class ValidateSlotMappings(ValidationAction):
         chosen = choose_language(current, message_evidence(tracker), answering_identity)
         return {"language": chosen} if chosen != current else {}
 
-    async def extract_verified_identity(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return identity_slots(tracker)
+    ) -> List[EventType]:
+        # The validation step of ValidationAction drops the form's own slots, so the contact the
+        # identity locks (name, e-mail, company) is set here, next to the identity itself.
+        from_identity = identity_slots(tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        already = {event.get("name") for event in events if event.get("event") == "slot"}
+        return [
+            *events,
+            *(SlotSet(slot, value) for slot, value in from_identity.items() if slot not in already),
+        ]

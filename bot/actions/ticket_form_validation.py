@@ -9,7 +9,7 @@ saying why, at most twice (``actions/reasks.py``).
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -46,10 +46,12 @@ class ValidateTicketForm(Action):
         remind_privacy(dispatcher, tracker)
         language = language_of(tracker)
         api = support_api(tracker)
+        # A verified customer's contact comes from their identity: never re-read, whatever is said.
+        locked = locked_fields(tracker)
         candidates = {
             field: str(value)
             for field, value in tracker.slots_to_validate().items()
-            if field in FIELDS and value is not None and not isinstance(value, list)
+            if field in FIELDS and field not in locked and value is not None and not isinstance(value, list)
         }
         if not candidates:
             # Nothing answered ("cancelar", "why?"): the form must reject the turn so the
@@ -58,11 +60,10 @@ class ValidateTicketForm(Action):
         counts = reask_counts(tracker)
         events: List[EventType] = []
         filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
-        locked = locked_fields(tracker)
         for field, text in candidates.items():
             try:
                 # "na verdade a urgência é alta" given for the customer code corrects another field.
-                correction = await self._correction(api, field, text, language)
+                correction = await self._correction(api, field, text, language, set(locked))
                 if correction:
                     dispatcher.utter_message(response="utter_field_updated", changes=correction[1])
                     events += [*correction[0], SlotSet(field, None)]
@@ -71,7 +72,6 @@ class ValidateTicketForm(Action):
             except SupportApiError as exc:
                 log.warning("could not read the answer to %s, keeping it as given: %s", field, exc)
                 continue
-            # A verified customer's contact comes from their identity, whatever an answer mentions.
             values: Dict[str, Any] = {k: v for k, v in reading["values"].items() if k not in locked}
             events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
             for done in values:
@@ -97,7 +97,7 @@ class ValidateTicketForm(Action):
 
     @staticmethod
     async def _correction(
-        api: SupportApi, field: str, text: str, language: str
+        api: SupportApi, field: str, text: str, language: str, locked: Set[str]
     ) -> Optional[Tuple[List[EventType], str]]:
         """ "na verdade a urgência é alta" given as the answer to another question: apply it there."""
         if field in FIELDS_THAT_MENTION_OTHERS:
@@ -105,7 +105,12 @@ class ValidateTicketForm(Action):
         found = await api.extract(text)
         named = found.get("field_named")
         value = found["fields"].get(named) if named else None
-        if named not in FIELDS or named in ASKED_TOGETHER.get(field, (field,)) or value is None:
+        if (
+            named not in FIELDS
+            or named in locked
+            or named in ASKED_TOGETHER.get(field, (field,))
+            or value is None
+        ):
             return None
         check = await api.check_field(named, str(value), API_LANGUAGE[language])
         if not check["valid"]:

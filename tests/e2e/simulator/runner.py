@@ -9,9 +9,9 @@ from uuid import uuid4
 import httpx
 
 from tests.e2e.simulator.checks import check_languages, check_no_ticket, check_ticket
-from tests.e2e.simulator.driver import run_conversation
+from tests.e2e.simulator.driver import Say, run_conversation
 from tests.e2e.simulator.metrics import detours
-from tests.e2e.simulator.personas import Conversation
+from tests.e2e.simulator.personas import Conversation, Persona
 from tests.e2e.simulator.results import ConversationResult
 from tests.support.live_stack import LiveStack
 
@@ -32,6 +32,15 @@ class StackClient:
         replies: list[dict[str, Any]] = response.json()
         return replies
 
+    def signed_in(self, persona: Persona) -> Say:
+        """The persona chatting from the portal, logged in: every message carries its portal token."""
+        token = self.stack.portal_token(persona.company, persona.email, persona.name)
+
+        def say(sender: str, text: str, metadata: dict[str, Any] | None) -> list[dict[str, Any]]:
+            return self.say(sender, text, {**(metadata or {}), "portal_token": token})
+
+        return say
+
     def ticket_count(self) -> int:
         response = httpx.get(
             f"{self.stack.api_url}/api/v1/tickets", params={"page_size": 1}, headers=self.admin
@@ -48,9 +57,11 @@ class StackClient:
         return ticket
 
 
-def judge(client: StackClient, conversation: Conversation) -> ConversationResult:
+def judge(client: StackClient, conversation: Conversation, signed_in: bool = False) -> ConversationResult:
     before = client.ticket_count()
-    result = run_conversation(client.say, conversation)
+    result = run_conversation(
+        client.signed_in(conversation.persona) if signed_in else client.say, conversation
+    )
     result.new_tickets = client.ticket_count() - before
     result.detours = detours(result)
     if conversation.expect == "ticket":
@@ -74,6 +85,9 @@ def judge(client: StackClient, conversation: Conversation) -> ConversationResult
     return result
 
 
-def run_all(stack: LiveStack, conversations: Iterable[Conversation]) -> list[ConversationResult]:
+def run_all(
+    stack: LiveStack, conversations: Iterable[Conversation], signed_in: bool = False
+) -> list[ConversationResult]:
+    """Every conversation, by anonymous visitors or (``signed_in``) by customers logged in to the portal."""
     client = StackClient(stack)
-    return [judge(client, conversation) for conversation in conversations]
+    return [judge(client, conversation, signed_in) for conversation in conversations]
