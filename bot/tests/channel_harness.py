@@ -133,7 +133,7 @@ class Agent:
 
 
 @asynccontextmanager
-async def serve_channel(channel: InputChannel, agent: Agent) -> AsyncIterator[str]:
+async def serve_channel(channel: InputChannel, agent: Any) -> AsyncIterator[str]:
     """Serves ``channel`` as Rasa does; yields the server's base URL (http://127.0.0.1:port)."""
     app = Sanic(f"channel_test_{id(channel)}")
     app.ctx.agent = agent

@@ -5,7 +5,7 @@ from typing import AsyncIterator
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from rasa.core.channels.channel import register
+from channel_harness import serve_channel
 from sanic import Sanic
 from whatsapp_harness import SENT_AT, Agent, Clock, GraphApi, Rasa, free_socket, make_config
 
@@ -41,18 +41,5 @@ async def rasa(graph: GraphApi, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     clock = Clock(SENT_AT + 60)
     channel = WhatsAppInput(make_config(graph), clock=clock)
     agent = Agent()
-    app = Sanic("whatsapp_test")
-    app.ctx.agent = agent
-    register([channel], app, "/webhooks/")
-    sock = free_socket()
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    await server.start_serving()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhooks/whatsapp/webhook"
-    yield Rasa(url, channel, agent, clock)
-    await server.before_stop()
-    await server.close()
-    await server.after_stop()
+    async with serve_channel(channel, agent) as base:
+        yield Rasa(f"{base}/webhooks/whatsapp/webhook", channel, agent, clock)

@@ -16,9 +16,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import create_key
 from api.clock import ManualClock
-from api.main import create_app
-from core.settings import Settings
-from tests.conftest import ARTICLES_DIR
+from tests.support.api_app import running_api
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 PORTAL_SECRET = "portal-shared-secret-of-at-least-32-bytes"
@@ -39,18 +37,11 @@ ANA = {
 
 @pytest.fixture(scope="module")
 def app(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path_factory.mktemp('identity') / 'support.db'}",
-        index_dir=index_dir,
-        knowledge_dir=ARTICLES_DIR,
-        jobs_interval_seconds=0,
-        index_watch_seconds=0,
-        portal_token_secret=PORTAL_SECRET,
-        portal_token_public_key=PUBLIC_PEM,
-        identity_secret="api-identity-secret-of-at-least-32-bytes",
-    )
-    application = create_app(settings, clock=ManualClock(NOW))
-    with TestClient(application):
+    database = f"sqlite:///{tmp_path_factory.mktemp('identity') / 'support.db'}"
+    with running_api(
+        database, index_dir, ManualClock(NOW), portal_token_secret=PORTAL_SECRET,
+        portal_token_public_key=PUBLIC_PEM, identity_secret="api-identity-secret-of-at-least-32-bytes",
+    ) as application:  # fmt: skip
         yield application
 
 

@@ -17,9 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.auth import create_key
-from api.main import create_app
-from core.settings import Settings
-from tests.conftest import ARTICLES_DIR
+from tests.support.api_app import running_api
 
 FORMULA_QUESTIONS = (
     '=HYPERLINK("http://evil.example/login","Clique aqui para reativar a licença")',
@@ -36,12 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @pytest.fixture(scope="module")
 def app(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     database = tmp_path_factory.mktemp("csv-export") / "insights.db"
-    settings = Settings(
-        database_url=f"sqlite:///{database}", index_dir=index_dir, knowledge_dir=ARTICLES_DIR,
-        jobs_interval_seconds=0, index_watch_seconds=0,
-    )  # fmt: skip
-    application = create_app(settings)
-    with TestClient(application):
+    with running_api(f"sqlite:///{database}", index_dir) as application:
         yield application
 
 

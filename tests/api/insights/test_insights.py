@@ -16,9 +16,7 @@ from fastapi.testclient import TestClient
 from api.auth import create_key
 from api.clock import ManualClock
 from api.insights.models import ConversationEvent
-from api.main import create_app
-from core.settings import Settings
-from tests.conftest import ARTICLES_DIR
+from tests.support.api_app import running_api
 from tests.support.tickets import ticket_body
 
 START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
@@ -32,12 +30,7 @@ def clock() -> ManualClock:
 @pytest.fixture(scope="module")
 def app(index_dir: Path, clock: ManualClock, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     database = tmp_path_factory.mktemp("insights") / "insights.db"
-    settings = Settings(
-        database_url=f"sqlite:///{database}", index_dir=index_dir, knowledge_dir=ARTICLES_DIR,
-        jobs_interval_seconds=0, index_watch_seconds=0, deflection_window_hours=24,
-    )  # fmt: skip
-    application = create_app(settings, clock=clock)
-    with TestClient(application):
+    with running_api(f"sqlite:///{database}", index_dir, clock, deflection_window_hours=24) as application:
         yield application
 
 

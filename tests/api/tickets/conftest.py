@@ -12,9 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import create_key
 from api.clock import ManualClock
-from api.main import create_app
-from core.settings import Settings
-from tests.conftest import ARTICLES_DIR
+from tests.support.api_app import running_api
 from tests.support.postgres import find_bin_dir, postgres_server
 
 # Monday 2 March 2026, 15:00 UTC = 09:00 in Mexico City, 12:00 in São Paulo.
@@ -40,11 +38,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture(scope="module")
 def app(database_url: str, index_dir: Path, clock: ManualClock) -> Iterator[FastAPI]:
-    settings = Settings(
-        database_url=database_url, index_dir=index_dir, knowledge_dir=ARTICLES_DIR, jobs_interval_seconds=0
-    )
-    application = create_app(settings, clock=clock)
-    with TestClient(application):
+    with running_api(database_url, index_dir, clock) as application:
         yield application
 
 
