@@ -84,9 +84,11 @@ def get_principal(
     principal = find_principal(session, x_api_key)
     if principal is None:
         raise HTTPException(401, "Unknown or revoked API key; check the X-API-Key header.")
-    _within(request.app.state.rate_limiter, principal.key_id, "this API key")
-    if x_end_user:
+    if principal.is_service and x_end_user:
+        # A channel's key carries every customer's traffic: it is limited per customer it names.
         _within(request.app.state.end_user_limiter, (principal.key_id, x_end_user), "this end user")
+    else:
+        _within(request.app.state.rate_limiter, principal.key_id, "this API key")
     return principal
 
 

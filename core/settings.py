@@ -48,7 +48,9 @@ class Settings(BaseSettings):
         description="Origins allowed to call the API from a browser (matched as a whole).",
     )
     end_user_rate_limit_per_minute: int = Field(
-        60, description="Requests per minute per end user (the X-End-User a channel names; 0 = no limit)."
+        # One chat turn makes several calls (masking, reading the answer, search, events).
+        300,
+        description="Requests per minute per end user a service key names in X-End-User (0 = no limit).",
     )
     client_rate_limit_per_minute: int = Field(
         120, description="Requests per minute per client address on endpoints open without a key (0 = off)."

@@ -39,6 +39,16 @@ class PortalClaims(BaseModel):
     phone: str | None = Field(None, max_length=40)
 
 
+def _read_key_file(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError as exc:
+        raise ValueError(
+            f"PORTAL_TOKEN_PUBLIC_KEY names {path}, which cannot be read ({exc.strerror}); "
+            "give the portal's public key as PEM text or the path of a readable PEM file"
+        ) from exc
+
+
 @dataclass(frozen=True)
 class PortalKeys:
     """The keys portal tokens may be signed with, by algorithm."""
@@ -52,7 +62,7 @@ class PortalKeys:
         if settings.portal_token_secret:
             keys["HS256"] = settings.portal_token_secret
         if public := settings.portal_token_public_key.strip():
-            keys["RS256"] = public if public.startswith("-----BEGIN") else Path(public).read_text()
+            keys["RS256"] = public if public.startswith("-----BEGIN") else _read_key_file(Path(public))
         return cls(keys, settings.portal_token_audience or None)
 
     def verify(self, token: str, now: datetime) -> EndUser:

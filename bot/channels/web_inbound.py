@@ -40,5 +40,7 @@ async def made_safe(
     metadata_call = end_user_metadata(message.client, portal)
     if not needs_masking(message.text):
         return message.text, await metadata_call
-    metadata, text = await asyncio.gather(metadata_call, mask_secrets(str(message.text), api()))
+    metadata, text = await asyncio.gather(
+        metadata_call, mask_secrets(str(message.text), api().as_end_user(message.sender_id))
+    )
     return text, metadata

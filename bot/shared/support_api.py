@@ -62,6 +62,12 @@ class SupportApi:
         # One id for every call of this client when given (e.g. per conversation turn), else one per call.
         self.request_id = request_id
 
+    def as_end_user(self, end_user: str) -> "SupportApi":
+        """The same client, calling for one end user (the API limits requests per end user)."""
+        client = SupportApi(self.base_url, request_id=self.request_id)
+        client.headers = {**self.headers, "X-End-User": end_user[:200]}
+        return client
+
     def _new_request_id(self) -> str:
         return self.request_id or f"{REQUEST_ID_PREFIX}-{uuid4().hex[:12]}"
 

@@ -289,3 +289,10 @@ async def test_a_payload_with_very_many_values_is_masked_in_one_call(rest: Rest)
     await rest.say("/inform" + json.dumps(values))
     assert len(rest.api.paths(MASK_PATH)) == 1
     assert "abc123" not in rest.agent.messages[0].text
+
+
+@pytest.mark.asyncio
+async def test_masking_is_asked_for_the_customer_so_the_api_limits_each_customer(rest: Rest) -> None:
+    await rest.say("minha senha é abc123")
+    [call] = [call for call in rest.api.calls if call["path"] == MASK_PATH]
+    assert call["headers"]["X-End-User"] == "customer-1"

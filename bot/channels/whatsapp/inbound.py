@@ -30,6 +30,7 @@ from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.memory import ChannelMemory
 from channels.whatsapp.outbound import WhatsAppOutput
 from channels.whatsapp.wording import language_of_number, wording
+from shared.support_api import SupportApi
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class WhatsAppInput(InputChannel):
                     metadata["identity"] = identity
                 try:
                     if needs_masking(text):
-                        text = await mask_secrets(text)
+                        text = await mask_secrets(text, SupportApi().as_end_user(message.wa_id))
                 except MaskingUnavailable:
                     await output.send_text_message(message.wa_id, channel_text("not_kept", language))
                     continue

@@ -253,6 +253,29 @@ def test_each_end_user_has_their_own_rate_limit(
     assert noisy == [200, 200, 429] and calm == 200
 
 
+def test_a_channels_key_is_limited_per_customer_not_for_all_of_them(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    original = app.state.rate_limiter
+    app.state.rate_limiter = RateLimiter(per_minute=2)
+    try:
+        customers = [
+            client.get(
+                "/api/v1/search",
+                params={"q": "nota fiscal"},
+                headers={"X-API-Key": keys["bot"], "X-End-User": f"c{i}"},
+            ).status_code
+            for i in range(4)
+        ]
+        unnamed = [
+            client.get("/api/v1/search", params={"q": "nota"}, headers={"X-API-Key": keys["bot"]}).status_code
+            for _ in range(3)
+        ]
+    finally:
+        app.state.rate_limiter = original
+    assert customers == [200] * 4 and unnamed == [200, 200, 429]
+
+
 def test_open_endpoints_are_limited_per_client_address(app: FastAPI, client: TestClient) -> None:
     original = app.state.client_limiter
     app.state.client_limiter = RateLimiter(per_minute=2)
