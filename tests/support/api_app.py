@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.auth import create_key
 from api.clock import Clock
 from api.main import create_app
 from core.settings import ROOT, Settings
@@ -30,3 +31,14 @@ def running_api(
     application = create_app(config, clock=clock)
     with TestClient(application):
         yield application
+
+
+def keys_of_each_kind(app: FastAPI) -> dict[str, str]:
+    """A key of each kind: support staff ("admin"), the bot ("bot"), two companies' portals."""
+    with app.state.session_factory() as session:
+        return {
+            "admin": create_key(session, "support-agent", admin=True),
+            "bot": create_key(session, "bot"),
+            "acme": create_key(session, "acme-portal", company_code="ACME"),
+            "other": create_key(session, "other-portal", company_code="OTHER"),
+        }

@@ -14,9 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.auth import create_key
 from api.clock import ManualClock
-from tests.support.api_app import running_api
+from tests.support.api_app import keys_of_each_kind, running_api
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 PORTAL_SECRET = "portal-shared-secret-of-at-least-32-bytes"
@@ -52,12 +51,7 @@ def client(app: FastAPI) -> TestClient:
 
 @pytest.fixture(scope="module")
 def keys(app: FastAPI) -> dict[str, str]:
-    with app.state.session_factory() as session:
-        return {
-            "bot": create_key(session, "bot"),
-            "admin": create_key(session, "agent", admin=True),
-            "acme": create_key(session, "acme-portal", company_code="ACME"),
-        }
+    return keys_of_each_kind(app)
 
 
 def portal_token(

@@ -13,10 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.auth import create_key
 from api.clock import ManualClock
 from api.insights.models import ConversationEvent
-from tests.support.api_app import running_api
+from tests.support.api_app import keys_of_each_kind, running_api
 from tests.support.tickets import ticket_body
 
 START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
@@ -41,12 +40,7 @@ def client(app: FastAPI) -> TestClient:
 
 @pytest.fixture(scope="module")
 def keys(app: FastAPI) -> dict[str, str]:
-    with app.state.session_factory() as session:
-        return {
-            "admin": create_key(session, "manager", admin=True),
-            "bot": create_key(session, "bot"),
-            "acme": create_key(session, "acme-portal", company_code="ACME"),
-        }
+    return keys_of_each_kind(app)
 
 
 def event(client: TestClient, key: str, **body: Any) -> Any:

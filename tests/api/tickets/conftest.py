@@ -10,9 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.auth import create_key
 from api.clock import ManualClock
-from tests.support.api_app import running_api
+from tests.support.api_app import keys_of_each_kind, running_api
 from tests.support.postgres import find_bin_dir, postgres_server
 
 # Monday 2 March 2026, 15:00 UTC = 09:00 in Mexico City, 12:00 in São Paulo.
@@ -49,13 +48,7 @@ def client(app: FastAPI) -> TestClient:
 
 @pytest.fixture(scope="module")
 def keys(app: FastAPI) -> dict[str, str]:
-    with app.state.session_factory() as session:
-        return {
-            "admin": create_key(session, "support-agent", admin=True),
-            "bot": create_key(session, "bot"),
-            "acme": create_key(session, "acme-portal", company_code="ACME"),
-            "other": create_key(session, "other-portal", company_code="OTHER"),
-        }
+    return keys_of_each_kind(app)
 
 
 @pytest.fixture(autouse=True)
