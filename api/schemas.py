@@ -50,6 +50,9 @@ class SearchResult(BaseModel):
     snippet: str = Field(
         description="The passage around the question's words, HTML-escaped, matches in <mark>…</mark>."
     )
+    answer: str = Field(
+        "", description="What to show: the section's lines that answer the question, then the rest, short."
+    )
     score: float
 
 

@@ -6,6 +6,7 @@ Usage::
     python -m pipelines query "telefone do suporte na Argentina" [-k 3]
     python -m pipelines eval DIR [--json-only]          # BEIR-layout folder; see pipelines/evaluation.py
     python -m pipelines calibrate [--dry-run]           # fit `confident` on tests/confidence_dev.yaml
+    python -m pipelines answers [--fit]                 # does the shown answer hold the fact asked?
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.evaluation import main as evaluate
 
         return evaluate(argv[1:])
+    if argv[:1] == ["answers"]:
+        from pipelines.answer_evaluation import main as answers
+
+        return answers(argv[1:])
     if argv[:1] == ["calibrate"]:
         from pipelines.calibration import main as calibrate
 
@@ -48,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("-k", type=int, default=3)
     commands.add_parser("eval", help="evaluate on a BEIR-layout folder: eval DIR [--json-only]")
     commands.add_parser("calibrate", help="fit the confidence model on the dev set [--dry-run]")
+    commands.add_parser("answers", help="article and answer hit@1 on tests/evalset/answers.jsonl [--fit]")
     args = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(settings.log_level)

@@ -127,6 +127,10 @@ class KnowledgeIndex:
         self._hashes.pop(article_id, None)
         return self.articles.pop(article_id, None) is not None
 
+    def rows_of(self, article_id: str) -> list[int]:
+        """The live rows of an article's passages, in reading order."""
+        return list(self._rows_by_article.get(article_id, []))
+
     @property
     def live_passages(self) -> int:
         return int(self.dense.live.sum())

@@ -164,6 +164,14 @@ class BM25Index:
             index.segments = [_Segment(0, tf)]
         return index
 
+    def weight(self, group: set[str]) -> float:
+        """How telling a query word is: the IDF of its rarest form (a word the corpus lacks counts most)."""
+        n_live = max(self.live_count, 1)
+        columns = self._columns(group)
+        if not columns:
+            return math.log1p((n_live + 0.5) / 0.5)
+        return max(self._idf(column, n_live) for column in columns)
+
     def _idf(self, column: int, n_live: int) -> float:
         return math.log1p((n_live - self.df[column] + 0.5) / (self.df[column] + 0.5))
 

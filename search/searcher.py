@@ -9,11 +9,12 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.languages import detect_language
+from search.answer_selection import AnswerSelector
 from search.chunking import Passage
 from search.confidence import ConfidenceModel, HitEvidence
 from search.fusion import AdaptiveFusion, LexicalScores, ScoreStats
@@ -34,6 +35,7 @@ class SearchHit:
     lexical: float
     dense: float
     snippet: str  # the passage text around the query's words, matches marked with <mark>
+    answer: str = ""  # the passage's lines that answer the query, then the rest in short ("": not chosen)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,12 @@ class Searcher:
         index: KnowledgeIndex,
         fusion: AdaptiveFusion | None = None,
         confidence: ConfidenceModel | None = None,
+        answers: AnswerSelector | None = None,
+        select_answers: bool = True,
     ) -> None:
         self.index = index
+        # Within each article found, the passage and lines that answer (off: the best-matching passage).
+        self.answers = (answers or AnswerSelector(index)) if select_answers else None
         self.fusion = fusion or AdaptiveFusion()
         self.confidence = confidence or ConfidenceModel.packaged()
         # A fixed random sample of passage vectors, contiguous so a query's cosines with it cost little.
@@ -110,6 +116,8 @@ class Searcher:
         candidates_lexical = LexicalScores(lexical_words[ids], neutral_part)
         fused = self.fusion.fuse(candidates_lexical, dense, lexical_stats, dense_stats, same_language)
         hits = self._top_hits(query, ids, fused, lexical, dense, k, per_article)
+        if self.answers is not None and per_article == 1:
+            hits = [self._answering(hit, query, groups, query_vector, lexical) for hit in hits]
         evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
                                   self.index.lexical.coverage(groups, hits[0].row))  # fmt: skip
         probability = self.confidence.probability(evidence)
@@ -143,6 +151,22 @@ class Searcher:
             if len(hits) == k:
                 break
         return hits
+
+    def _answering(
+        self, hit: SearchHit, query: str, groups: list[set[str]], vector: np.ndarray, lexical: np.ndarray
+    ) -> SearchHit:
+        """The hit moved to the passage of its article that answers, with the answering lines."""
+        assert self.answers is not None
+        answer = self.answers.answer(
+            hit.passage.article_id, self.answers.question(query, groups), vector, lexical
+        )
+        if answer is None:
+            return hit
+        passage = self.index.passages[answer.row]
+        return replace(
+            hit, row=answer.row, passage=passage, lexical=float(lexical[answer.row]),
+            snippet=highlight(passage.text, query), answer=answer.text,
+        )  # fmt: skip
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """Rows whose article passes the filters, or ``None`` when nothing is filtered."""

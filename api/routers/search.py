@@ -41,6 +41,7 @@ def search(
                 breadcrumb=list(article.breadcrumb),
                 text=section.text if section else passage.text,
                 snippet=hit.snippet,
+                answer=hit.answer,
                 score=round(hit.score, 4),
             )
         )

@@ -8,6 +8,8 @@ from typing import Any, Dict, List
 from rasa_sdk.executor import CollectingDispatcher
 
 SNIPPET_CHARS = 600
+# The search's answer: the lines that answer the question, then the rest of the section in short.
+ANSWER_CHARS = 1000
 BUTTON_TITLE_CHARS = 60
 
 
@@ -56,9 +58,10 @@ def remembered(results: List[Dict[str, Any]]) -> List[Dict[str, str]]:
 def show_best_answer(dispatcher: CollectingDispatcher, found: Dict[str, Any]) -> Dict[str, Any]:
     """Utter the first search result; returns what the ``kb_shown`` slot records of it."""
     best = found["results"][0]
-    dispatcher.utter_message(
-        response="utter_kb_answer", **answer_kwargs(best["title"], best["section"], best["text"], best["url"])
-    )
+    kwargs = answer_kwargs(best["title"], best["section"], best["text"], best["url"])
+    if best.get("answer"):  # lead with the lines that answer, not with the section's first lines
+        kwargs["snippet"] = snippet(best["answer"], ANSWER_CHARS)
+    dispatcher.utter_message(response="utter_kb_answer", **kwargs)
     return {
         "article_id": best["article_id"],
         "title": best["title"],

@@ -2,7 +2,9 @@
 
 import json
 
-from actions.answer_messages import answer_kwargs, open_article_button, remembered, snippet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_messages import answer_kwargs, open_article_button, remembered, show_best_answer, snippet
 
 RESULT = {
     "article_id": "es-soporte-contacto-telefonos",
@@ -49,3 +51,11 @@ def test_only_what_is_needed_to_offer_a_result_again_is_remembered():
             "section": RESULT["section"],
         }
     ]
+
+
+def test_the_shown_answer_leads_with_the_lines_that_answer():
+    long_section = "Soporte atiende en 4 países.\n\n- Argentina: +54 11 5295 9300\n- México: 442 1-03-06-00"
+    answer = "- México: 442 1-03-06-00\nSoporte atiende en cuatro países. - Argentina: +54 11 5295 9300"
+    dispatcher = CollectingDispatcher()
+    show_best_answer(dispatcher, {"results": [{**RESULT, "text": long_section, "answer": answer}]})
+    assert dispatcher.messages[0]["snippet"].startswith("- México: 442 1-03-06-00")
