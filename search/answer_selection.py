@@ -31,8 +31,8 @@ from search.text import STOP_STEMS, document_terms
 WEIGHTS_FILE = Path(__file__).parent / "data" / "answer_weights.json"
 ANSWER_TYPES_FILE = Path(__file__).parent / "data" / "answer_types.yaml"
 ANSWER_SECTIONS_FILE = Path(__file__).parent / "data" / "answer_sections.yaml"
-LEAD_CHARS = 700  # the answer's leading lines, at most
-CONTEXT_CHARS = 280  # the rest of the passage, in short
+LEAD_CHARS = 600  # the answer's leading lines, at most
+CONTEXT_CHARS = 400  # the rest of the passage, in short (lead and rest fit the bot's 1 000 characters)
 LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|\|)\s*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(¿¡]?[A-ZÀ-Ý0-9])")
 
