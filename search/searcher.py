@@ -116,10 +116,11 @@ class Searcher:
         candidates_lexical = LexicalScores(lexical_words[ids], neutral_part)
         fused = self.fusion.fuse(candidates_lexical, dense, lexical_stats, dense_stats, same_language)
         hits = self._top_hits(query, ids, fused, lexical, dense, k, per_article)
-        if self.answers is not None and per_article == 1:
-            hits = [self._answering(hit, query, groups, query_vector, lexical) for hit in hits]
+        # The confidence model was fitted on the ranked passages: its evidence comes before selection.
         evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
                                   self.index.lexical.coverage(groups, hits[0].row))  # fmt: skip
+        if self.answers is not None and per_article == 1:
+            hits = [self._answering(hit, query, groups, query_vector, lexical) for hit in hits]
         probability = self.confidence.probability(evidence)
         confident = self.confidence.is_confident(probability)
         return SearchOutcome(query, query_lang, confident, probability, hits, evidence)
