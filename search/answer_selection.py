@@ -132,7 +132,8 @@ class AnswerSelector:
             self._weight(group) * (self.weights.entity if is_entity(query, i, start, end) else 1.0)
             for i, (group, (_, start, end)) in enumerate(zip(groups, spans, strict=True))
         ]
-        return Question(groups, weights, asked_shapes(query))
+        # A shape that counts for nothing (the fitted weight can be 0) is not looked for in every line.
+        return Question(groups, weights, asked_shapes(query) if self.weights.shape else ())
 
     def answer(
         self, article_id: str, question: Question, query_vector: np.ndarray, lexical: np.ndarray

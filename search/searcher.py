@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.languages import detect_language
-from search.answer_selection import AnswerSelector
+from search.answer_selection import AnswerSelector, Question
 from search.chunking import Passage
 from search.confidence import ConfidenceModel, HitEvidence
 from search.fusion import AdaptiveFusion, LexicalScores, ScoreStats
@@ -119,8 +119,9 @@ class Searcher:
         # The confidence model was fitted on the ranked passages: its evidence comes before selection.
         evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
                                   self.index.lexical.coverage(groups, hits[0].row))  # fmt: skip
-        if self.answers is not None and per_article == 1:
-            hits = [self._answering(hit, query, groups, query_vector, lexical) for hit in hits]
+        if (answers := self.answers) is not None and per_article == 1:
+            question = answers.question(query, groups)
+            hits = [self._answering(answers, hit, query, question, query_vector, lexical) for hit in hits]
         probability = self.confidence.probability(evidence)
         confident = self.confidence.is_confident(probability)
         return SearchOutcome(query, query_lang, confident, probability, hits, evidence)
@@ -154,15 +155,15 @@ class Searcher:
         return hits
 
     def _answering(
-        self, hit: SearchHit, query: str, groups: list[set[str]], vector: np.ndarray, lexical: np.ndarray
-    ) -> SearchHit:
+        self, answers: AnswerSelector, hit: SearchHit, query: str, question: Question, vector: np.ndarray,
+        lexical: np.ndarray,
+    ) -> SearchHit:  # fmt: skip
         """The hit moved to the passage of its article that answers, with the answering lines."""
-        assert self.answers is not None
-        answer = self.answers.answer(
-            hit.passage.article_id, self.answers.question(query, groups), vector, lexical
-        )
+        answer = answers.answer(hit.passage.article_id, question, vector, lexical)
         if answer is None:
             return hit
+        if answer.row == hit.row:  # the ranked passage answers: its snippet stands
+            return replace(hit, answer=answer.text)
         passage = self.index.passages[answer.row]
         return replace(
             hit, row=answer.row, passage=passage, lexical=float(lexical[answer.row]),
