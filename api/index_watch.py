@@ -22,7 +22,8 @@ def reload_index(app: FastAPI) -> Manifest:
         raise RuntimeError(f"no index in {app.state.index_dir}; run `python -m pipelines ingest`")
     if manifest != current.index.manifest:
         index = KnowledgeIndex.load(app.state.index_dir, current.index.embedder, manifest)
-        app.state.searcher = Searcher(index, current.fusion, current.confidence)
+        answers = current.answers.for_index(index) if current.answers else None
+        app.state.searcher = Searcher(index, current.fusion, current.confidence, answers, answers is not None)
         log.info("index reloaded", extra={"articles": manifest.articles, "built_at": manifest.built_at})
     return manifest
 

@@ -60,9 +60,14 @@ class SearchResponse(BaseModel):
     query: str
     query_lang: str | None = Field(description="Detected language of the question, if clear.")
     confident: bool = Field(description="Whether the first result is good enough to answer with.")
+    suggested: bool = Field(
+        False,
+        description="Whether the first result is worth offering as a possible answer (true whenever "
+        "`confident`); below `confident`, say that it may help rather than that it answers.",
+    )
     confidence: float = Field(
-        description="Estimated probability that the first result answers the question "
-        "(calibrated on a labelled dev set; `confident` is this above the calibrated threshold)."
+        description="Estimated probability that the answer shown for the first result holds what was "
+        "asked (calibrated on labelled questions; `confident` is this above the calibrated threshold)."
     )
     results: list[SearchResult]
 

@@ -1,10 +1,12 @@
-"""Fit the confidence model on the labelled dev set: ``python -m pipelines calibrate``.
+"""Fit the confidence model on whether the shown answer holds the fact: ``python -m pipelines calibrate``.
 
-Every dev question is searched over the knowledge base the way the assistant does (no filters). A
-question counts as *answered* when the first hit is the article the dev set names; out-of-domain
-questions (``article: null``) can never be answered, so any confidence on them costs precision.
-The threshold is the lowest that keeps precision at the target; recall is over the in-domain
-questions. Five-fold cross-validation reports what to expect on questions the fit has not seen.
+Every question is searched over the knowledge base the way the assistant does (no filters). The
+questions of the answer set (``tests/evalset/answers.jsonl``) count as *answered* when the answer
+shown for the first hit contains their fact; the out-of-domain questions of the dev set
+(``article: null`` in ``tests/confidence_dev.yaml``) can never be answered, so any confidence on
+them costs precision. The threshold is the lowest that keeps precision at the target; recall is over
+the answer-set questions. Five-fold cross-validation reports what to expect on questions the fit has
+not seen, and the dev set's in-domain questions are reported apart (right article or not).
 
 Usage::
 
@@ -25,6 +27,7 @@ import yaml
 
 from core.logs import configure_logging
 from core.settings import ROOT, get_settings
+from pipelines.answer_evaluation import ANSWER_SET, AnswerQuestion, contains, load_answer_set, shown
 from pipelines.ingestion import open_index
 from search.confidence import CALIBRATION_FILE, ConfidenceModel, HitEvidence, threshold_for_precision
 from search.embeddings import load_embedder
@@ -32,8 +35,9 @@ from search.searcher import Searcher
 
 DEV_SET = ROOT / "tests" / "confidence_dev.yaml"
 TARGET_PRECISION = 0.9
+SUGGEST_PRECISION = 0.8  # a possible answer, offered as such ("this may help"), is right this often
 FOLDS = 5
-NO_HIT = HitEvidence(top=-10.0, margin=0.0, dense=0.0, coverage=0.0)
+NO_HIT = HitEvidence(top=-10.0, margin=0.0, dense=0.0, coverage=0.0, answer=0.0)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class DevQuestion:
 class Observation:
     question: DevQuestion
     evidence: HitEvidence
-    correct: bool  # the first hit is the expected article
+    correct: bool  # the answer shown holds the fact (answer set) or is the expected article (dev set)
 
 
 def load_dev_set(path: Path = DEV_SET) -> list[DevQuestion]:
@@ -69,6 +73,22 @@ def observe(searcher: Searcher, questions: list[DevQuestion]) -> list[Observatio
     return observations
 
 
+def observe_answers(searcher: Searcher, questions: list[AnswerQuestion]) -> list[Observation]:
+    """Search each answer-set question; right when the shown answer contains its fact."""
+    observations = []
+    for question in questions:
+        outcome = searcher.search(question.text, k=2)
+        correct = bool(outcome.hits) and contains(shown(outcome.hits[0]), question.fact)
+        observations.append(
+            Observation(
+                DevQuestion(question.text, question.lang, question.article_id),
+                outcome.evidence or NO_HIT,
+                correct,
+            )
+        )
+    return observations
+
+
 def precision_recall(model: ConfidenceModel, observations: list[Observation]) -> tuple[float, float]:
     """Precision of confident answers and recall over in-domain questions."""
     confident = [o for o in observations if model.is_confident(model.probability(o.evidence))]
@@ -77,25 +97,42 @@ def precision_recall(model: ConfidenceModel, observations: list[Observation]) ->
     return (right / len(confident) if confident else 1.0), (right / answerable if answerable else 0.0)
 
 
-def fit(observations: list[Observation], embedding_model: str) -> ConfidenceModel:
-    """Logistic fit on all observations, threshold for the target precision, CV report attached."""
+def fit(
+    observations: list[Observation], embedding_model: str, dev_in_domain: list[Observation]
+) -> ConfidenceModel:
+    """Logistic fit on all observations, threshold for the target precision, CV report attached.
+
+    ``dev_in_domain`` (right article or not) is only reported: it has no facts to check.
+    """
     model = _fit_with_threshold(observations)
     cv_precision, cv_recall = _cross_validate(observations)
     precision, recall = precision_recall(model, observations)
+    dev_precision, dev_recall = precision_recall(model, dev_in_domain)
+    answerable = sum(1 for o in observations if o.question.article is not None)
+    suggest_threshold, suggest_precision, suggest_recall = threshold_for_precision(
+        [model.probability(o.evidence) for o in observations], [o.correct for o in observations], answerable,
+        SUGGEST_PRECISION,
+    )  # fmt: skip
     return model.with_threshold(
         model.threshold,
         {
             "embedding_model": embedding_model,
+            "answer_set": str(ANSWER_SET.relative_to(ROOT)),
             "dev_set": str(DEV_SET.relative_to(ROOT)),
             "questions": len(observations),
             "in_domain": sum(1 for o in observations if o.question.article is not None),
-            "top1_correct": sum(o.correct for o in observations),
+            "answer_shown_correct": sum(o.correct for o in observations),
             "target_precision": TARGET_PRECISION,
             "precision": round(precision, 3),
             "recall": round(recall, 3),
             "cv_precision": round(cv_precision, 3),
             "cv_recall": round(cv_recall, 3),
+            "dev_in_domain_precision": round(dev_precision, 3),
+            "dev_in_domain_recall": round(dev_recall, 3),
+            "suggest_precision": round(suggest_precision, 3),
+            "suggest_recall": round(suggest_recall, 3),
         },
+        suggest_threshold,
     )
 
 
@@ -133,8 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.redirect_stdout(sys.stderr):
         embedder = load_embedder(settings.embedding_model)
         searcher = Searcher(open_index(settings.index_dir, embedder, settings.knowledge_dir))
-        model = fit(observe(searcher, load_dev_set()), embedder.name)
+        dev_set = load_dev_set()
+        out_of_domain = observe(searcher, [q for q in dev_set if q.article is None])
+        in_domain = observe(searcher, [q for q in dev_set if q.article is not None])
+        model = fit(observe_answers(searcher, load_answer_set()) + out_of_domain, embedder.name, in_domain)
     if not args.dry_run:
         model.save(CALIBRATION_FILE)
-    print(json.dumps({"threshold": round(model.threshold, 4), **model.fitted_on}, indent=2))
+    thresholds = {
+        "threshold": round(model.threshold, 4),
+        "suggest_threshold": round(model.suggest_threshold or model.threshold, 4),
+    }
+    print(json.dumps({**thresholds, **model.fitted_on}, indent=2))
     return 0

@@ -1,14 +1,15 @@
-"""When the first hit is good enough to answer with: a logistic model fitted on a labelled dev set.
+"""When the first hit is good enough to answer with: a logistic model fitted on labelled questions.
 
 The model turns evidence about the first hit (its fused score, its lead over the second hit, its
-cosine with the question, and how much of the question's vocabulary it contains) into a probability
-that it answers the question. ``confident`` means that probability reaches the threshold chosen, on
-the dev set, for the precision we promise (see ``python -m pipelines calibrate``).
+cosine with the question, how much of the question's vocabulary it contains, and how likely the
+answer model finds the passage shown) into a probability that the answer shown holds what was
+asked. ``confident`` means that probability reaches the threshold chosen for the precision we
+promise (see ``python -m pipelines calibrate``).
 
 Usage::
 
     model = ConfidenceModel.packaged()                 # search/data/confidence.json
-    p = model.probability(HitEvidence.of(top=4.1, second=2.0, dense=0.52, coverage=0.8))
+    p = model.probability(HitEvidence.of(top=4.1, second=2.0, dense=0.52, coverage=0.8, answer=0.7))
     model.is_confident(p)
 """
 
@@ -34,13 +35,16 @@ class HitEvidence:
     margin: float  # its lead over the second hit
     dense: float  # cosine between question and passage
     coverage: float  # IDF-weighted share of the question's words found in the passage
+    answer: float = 1.0  # the answer model's probability for the passage shown (1: no other was weighed)
 
     @classmethod
-    def of(cls, top: float, second: float | None, dense: float, coverage: float) -> HitEvidence:
-        return cls(top, NO_SECOND_MARGIN if second is None else top - second, dense, coverage)
+    def of(
+        cls, top: float, second: float | None, dense: float, coverage: float, answer: float = 1.0
+    ) -> HitEvidence:
+        return cls(top, NO_SECOND_MARGIN if second is None else top - second, dense, coverage, answer)
 
     def features(self) -> np.ndarray:
-        return np.array([self.top, self.margin, self.dense, self.coverage], dtype=np.float64)
+        return np.array([self.top, self.margin, self.dense, self.coverage, self.answer], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class ConfidenceModel:
     bias: float
     threshold: float
     fitted_on: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it scored
+    # Below ``threshold`` but at least this, the first hit is worth offering as a possible answer.
+    suggest_threshold: float | None = None
 
     def probability(self, evidence: HitEvidence) -> float:
         z = float(evidence.features() @ np.asarray(self.weights)) + self.bias
@@ -58,6 +64,9 @@ class ConfidenceModel:
 
     def is_confident(self, probability: float) -> bool:
         return probability >= self.threshold
+
+    def is_worth_suggesting(self, probability: float) -> bool:
+        return probability >= min(self.threshold, self.suggest_threshold or self.threshold)
 
     @classmethod
     def fit(cls, evidence: list[HitEvidence], correct: list[bool], l2: float = 0.01) -> ConfidenceModel:
@@ -80,8 +89,10 @@ class ConfidenceModel:
         bias = float(beta[-1] - (beta[:-1] * mean / std).sum())
         return cls(tuple(float(w) for w in weights), bias, 0.5)
 
-    def with_threshold(self, threshold: float, fitted_on: dict[str, Any]) -> ConfidenceModel:
-        return ConfidenceModel(self.weights, self.bias, threshold, fitted_on)
+    def with_threshold(
+        self, threshold: float, fitted_on: dict[str, Any], suggest_threshold: float | None = None
+    ) -> ConfidenceModel:
+        return ConfidenceModel(self.weights, self.bias, threshold, fitted_on, suggest_threshold)
 
     def save(self, path: Path = CALIBRATION_FILE) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -89,7 +100,10 @@ class ConfidenceModel:
     @classmethod
     def packaged(cls, path: Path = CALIBRATION_FILE) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(data["weights"]), data["bias"], data["threshold"], data.get("fitted_on", {}))
+        return cls(
+            tuple(data["weights"]), data["bias"], data["threshold"], data.get("fitted_on", {}),
+            data.get("suggest_threshold"),
+        )  # fmt: skip
 
 
 def threshold_for_precision(

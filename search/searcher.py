@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.languages import detect_language
-from search.answer_selection import AnswerSelector, Question
+from search.answer_selection import ANSWER_ARTICLES, Answer, AnswerSelector
 from search.chunking import Passage
 from search.confidence import ConfidenceModel, HitEvidence
 from search.fusion import AdaptiveFusion, LexicalScores, ScoreStats
@@ -35,7 +35,8 @@ class SearchHit:
     lexical: float
     dense: float
     snippet: str  # the passage text around the query's words, matches marked with <mark>
-    answer: str = ""  # the passage's lines that answer the query, then the rest in short ("": not chosen)
+    answer: str = ""  # the passage's lines that answer the query, then the rest ("": not chosen)
+    answer_lead: str = ""  # the answer's leading lines alone
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class SearchOutcome:
     confidence: float  # estimated probability that the first hit answers the query
     hits: list[SearchHit]
     evidence: HitEvidence | None = None  # what the confidence was estimated from
+    suggested: bool = False  # the first hit is worth offering as a possible answer (always when confident)
 
 
 @dataclass(frozen=True)
@@ -115,16 +117,22 @@ class Searcher:
         neutral_part = np.zeros(ids.size, np.float32) if lexical_neutral is None else lexical_neutral[ids]
         candidates_lexical = LexicalScores(lexical_words[ids], neutral_part)
         fused = self.fusion.fuse(candidates_lexical, dense, lexical_stats, dense_stats, same_language)
-        hits = self._top_hits(query, ids, fused, lexical, dense, k, per_article)
-        # The confidence model was fitted on the ranked passages: its evidence comes before selection.
+        answers = self.answers if per_article == 1 else None
+        pool = max(k, ANSWER_ARTICLES) if answers is not None else k
+        hits = self._top_hits(query, ids, fused, lexical, dense, pool, per_article)
+        share = 1.0  # no other passage was weighed against the first one
+        if answers is not None:
+            question = answers.read(query, query_lang, groups, query_vector)
+            chosen = answers.answers(question, [(h.passage.article_id, h.score) for h in hits], lexical)
+            hits = self._answering(hits, chosen, query, query_vector, lexical)
+            share = chosen[0].share if chosen else share
+        hits = hits[:k]
         evidence = HitEvidence.of(hits[0].score, hits[1].score if len(hits) > 1 else None, hits[0].dense,
-                                  self.index.lexical.coverage(groups, hits[0].row))  # fmt: skip
-        if (answers := self.answers) is not None and per_article == 1:
-            question = answers.question(query, groups)
-            hits = [self._answering(answers, hit, query, question, query_vector, lexical) for hit in hits]
+                                  self.index.lexical.coverage(groups, hits[0].row), share)  # fmt: skip
         probability = self.confidence.probability(evidence)
         confident = self.confidence.is_confident(probability)
-        return SearchOutcome(query, query_lang, confident, probability, hits, evidence)
+        suggested = self.confidence.is_worth_suggesting(probability)
+        return SearchOutcome(query, query_lang, confident, probability, hits, evidence, suggested)
 
     def _top_hits(
         self,
@@ -155,20 +163,35 @@ class Searcher:
         return hits
 
     def _answering(
-        self, answers: AnswerSelector, hit: SearchHit, query: str, question: Question, vector: np.ndarray,
+        self,
+        hits: list[SearchHit],
+        answers: list[Answer],
+        query: str,
+        vector: np.ndarray,
         lexical: np.ndarray,
-    ) -> SearchHit:  # fmt: skip
-        """The hit moved to the passage of its article that answers, with the answering lines."""
-        answer = answers.answer(hit.passage.article_id, question, vector, lexical)
-        if answer is None:
-            return hit
-        if answer.row == hit.row:  # the ranked passage answers: its snippet stands
-            return replace(hit, answer=answer.text)
-        passage = self.index.passages[answer.row]
-        return replace(
-            hit, row=answer.row, passage=passage, lexical=float(lexical[answer.row]),
-            snippet=highlight(passage.text, query), answer=answer.text,
-        )  # fmt: skip
+    ) -> list[SearchHit]:
+        """The hits in the answers' order, each moved to its answering passage with the answering lines."""
+        by_article = {hit.passage.article_id: hit for hit in hits}
+        moved = []
+        for answer in answers:
+            hit = by_article[self.index.passages[answer.row].article_id]
+            if answer.row == hit.row:  # the ranked passage answers: its snippet stands
+                moved.append(replace(hit, answer=answer.text, answer_lead=answer.lead))
+                continue
+            passage = self.index.passages[answer.row]
+            moved.append(
+                replace(
+                    hit,
+                    row=answer.row,
+                    passage=passage,
+                    lexical=float(lexical[answer.row]),
+                    dense=float(self.index.dense.scores(np.array([answer.row]), vector)[0]),
+                    snippet=highlight(passage.text, query),
+                    answer=answer.text,
+                    answer_lead=answer.lead,
+                )
+            )
+        return moved + hits[len(answers) :]
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """Rows whose article passes the filters, or ``None`` when nothing is filtered."""

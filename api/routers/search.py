@@ -49,6 +49,7 @@ def search(
         query=outcome.query,
         query_lang=outcome.query_lang,
         confident=outcome.confident,
+        suggested=outcome.suggested,
         confidence=round(outcome.confidence, 4),
         results=results,
     )

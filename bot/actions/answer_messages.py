@@ -55,13 +55,16 @@ def remembered(results: List[Dict[str, Any]]) -> List[Dict[str, str]]:
     return [{key: str(result[key]) for key in keys} for result in results]
 
 
-def show_best_answer(dispatcher: CollectingDispatcher, found: Dict[str, Any]) -> Dict[str, Any]:
-    """Utter the first search result; returns what the ``kb_shown`` slot records of it."""
+def show_best_answer(
+    dispatcher: CollectingDispatcher, found: Dict[str, Any], response: str = "utter_kb_answer"
+) -> Dict[str, Any]:
+    """Utter the first search result with ``response`` (the answer, or a suggestion that it may help);
+    returns what the ``kb_shown`` slot records of it."""
     best = found["results"][0]
     kwargs = answer_kwargs(best["title"], best["section"], best["text"], best["url"])
     if best.get("answer"):  # lead with the lines that answer, not with the section's first lines
         kwargs["snippet"] = snippet(best["answer"], ANSWER_CHARS)
-    dispatcher.utter_message(response="utter_kb_answer", **kwargs)
+    dispatcher.utter_message(response=response, **kwargs)
     return {
         "article_id": best["article_id"],
         "title": best["title"],

@@ -60,18 +60,20 @@ class ActionSearchKnowledge(Action):
             dispatcher.utter_message(response="utter_kb_unavailable")
             return []
         answered = bool(found and found["confident"] and found["results"])
+        # Below confident but likely enough: offered as something that may help, not as the answer.
+        suggested = bool(found and found.get("suggested") and found["results"]) and not answered
         if question and found is not None:
             await report(
                 tracker, "question", question=question, confident=answered,
                 product=found["results"][0]["product"] if answered else None,
                 articles=[{"article_id": r["article_id"], "score": r["score"]} for r in found["results"]],
             )  # fmt: skip
-        if not found or not answered:
+        if not found or not (answered or suggested):
             understood = (tracker.latest_message.get("intent") or {}).get("name") == "ask_support"
             dispatcher.utter_message(response="utter_kb_not_found" if understood else "utter_not_understood")
             return [SlotSet("kb_results", []), SlotSet("problem_text", question)]
         others = found["results"][1:]
-        shown = show_best_answer(dispatcher, found)
+        shown = show_best_answer(dispatcher, found, "utter_kb_suggestion" if suggested else "utter_kb_answer")
         if others:
             dispatcher.utter_message(
                 response="utter_kb_more", buttons=[open_article_button(r) for r in others]
@@ -86,12 +88,14 @@ class ActionSearchKnowledge(Action):
 
     @staticmethod
     async def _search(api: SupportApi, question: str, lang: Optional[str]) -> Optional[Dict[str, Any]]:
-        """Prefer articles in the user's language; fall back to every language."""
+        """Prefer articles in the user's language; every language when that answers with more confidence."""
         if not question:
             return None
         found = await api.search(question, k=RESULTS_SHOWN, lang=lang)
         if lang is not None and not found["confident"]:
-            found = await api.search(question, k=RESULTS_SHOWN)
+            everywhere = await api.search(question, k=RESULTS_SHOWN)
+            if everywhere["confident"] or not found.get("suggested"):
+                found = everywhere
         return found
 
 

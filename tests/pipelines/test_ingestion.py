@@ -217,3 +217,9 @@ def test_the_api_serves_a_new_index_after_a_reload_without_restarting(
         hit = client.get("/api/v1/search", params={"q": "certificado digital vencido"}).json()["results"][0]
         assert hit["article_id"] == "pt-artigo-extra"
         assert (hit["version"], hit["tags"], hit["updated"]) == (None, ["teste"], "2026-11-01")
+        # The answering lines already embedded are kept across the reload.
+        before = app.state.searcher.answers.line_vectors
+        write(source, "pt-artigo-extra-2", "Outro texto sobre certificado.")
+        ingest([source], index, embedder, progress=False)
+        client.post("/api/v1/admin/reload-index", headers={"X-API-Key": admin})
+        assert app.state.searcher.answers.line_vectors is before
