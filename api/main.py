@@ -23,6 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.auth import RateLimiter
 from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
+from api.files.service import FileRefused
+from api.files.storage import LocalFileStore
 from api.identity.end_users import IdentitySigner
 from api.identity.portal_tokens import PortalKeys
 from api.index_watch import watch_index
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.end_user_limiter = RateLimiter(settings.end_user_rate_limit_per_minute)
     app.state.client_limiter = RateLimiter(settings.client_rate_limit_per_minute)
     app.state.portal_keys = PortalKeys.from_settings(settings)
+    app.state.file_store = LocalFileStore(settings.files_dir)
     if not settings.identity_secret:
         log.warning("IDENTITY_SECRET is not set: verified identities end when the API restarts")
     app.state.identity_signer = IdentitySigner(
@@ -100,6 +103,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # Business-rule errors of the ticket service, as HTTP answers that say why.
     for error, status in ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidTransition, 409)):
         app.add_exception_handler(error, _answer_with(status))
+
+    @app.exception_handler(FileRefused)
+    async def file_refused(request: Request, exc: FileRefused) -> JSONResponse:
+        # FastAPI's validation shape, naming the header or body and the rule broken.
+        problem = {"loc": ["header" if exc.field.startswith("x-") or exc.field == "content-type" else "body",
+                           exc.field], "msg": str(exc), "type": exc.rule}  # fmt: skip
+        return JSONResponse({"detail": [problem]}, status_code=exc.status)
 
     @app.exception_handler(StaleDataError)
     async def lost_race(request: Request, exc: StaleDataError) -> JSONResponse:

@@ -71,6 +71,19 @@ class Settings(BaseSettings):
         "var/identity-secret. Empty: a new one per start (identities end at a restart).",
     )
     identity_minutes: int = Field(60, ge=1, description="How long a verified end-user identity lasts.")
+    files_dir: Path = Field(ROOT / "var" / "files", description="Where files sent in chats are kept.")
+    max_attachment_bytes: int = Field(
+        16 * 1024 * 1024, ge=1, description="Largest file a chat may send (the WhatsApp channel reads it too)."
+    )
+    attachment_types: str = Field(
+        "image/jpeg,image/png,image/webp,image/gif,application/pdf,text/plain,text/csv,application/json,"
+        "application/xml,text/xml,application/zip,application/x-zip-compressed,application/msword,"
+        "application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,audio/ogg,audio/mpeg,audio/mp4,"
+        "audio/aac,audio/amr,video/mp4,video/3gpp",
+        description="MIME types a chat file may have, comma-separated (screenshots, logs, documents, "
+        "voice notes, short videos).",
+    )
 
     @property
     def rasa_url(self) -> str:

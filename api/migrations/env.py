@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import api.auth
+import api.files.models
 import api.identity.models
 import api.insights.models
 import api.tickets.models  # noqa: F401

@@ -4,7 +4,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from api.deps import EndUserDep, NowDep, PrincipalDep, RulesDep, ServiceMetricsDep, SessionDep
+from api.deps import EndUserDep, EndUserHeader, NowDep, PrincipalDep, RulesDep, ServiceMetricsDep, SessionDep
+from api.files.service import attach_conversation_files
 from api.tickets import service
 from api.tickets.business_calendar import load_calendars
 from api.tickets.lifecycle import Status
@@ -60,16 +61,20 @@ def create_ticket(
     idempotency_key: Annotated[
         str | None, Header(max_length=200, description="Retries with the same key return the same ticket.")
     ] = None,
+    x_end_user: EndUserHeader = None,
 ) -> TicketOut:
     """Open a ticket. Its priority comes from impact x urgency; due times from the support calendar.
 
     With a service key, the ticket is verified (and carries the customer's contact and company) only
-    when X-End-User-Token is sent; similar open tickets are then the customer's own."""
+    when X-End-User-Token is sent; similar open tickets are then the customer's own. Files the
+    channel stored for the conversation named by X-End-User join the ticket."""
     ticket, replayed = service.create_ticket(session, rules, principal, data, now, idempotency_key, end_user)
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     else:
         service_metrics.ticket_created(ticket.channel)
+        if principal.is_service and x_end_user:
+            attach_conversation_files(session, ticket, x_end_user, now)
     if principal.is_service and end_user is None:
         return to_out(ticket)
     similar = service.similar_open_tickets(

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, UtcDateTime
+from api.files.models import ChatFile
 
 
 class Ticket(Base):
@@ -61,6 +62,8 @@ class Ticket(Base):
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
     csat: Mapped[CsatResponse | None] = relationship(back_populates="ticket", cascade="all, delete-orphan")
+    # Files the customer sent in the chat the ticket was opened from (api/files).
+    files: Mapped[list[ChatFile]] = relationship(order_by="ChatFile.created_at", viewonly=True)
 
 
 class TicketEvent(Base):

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
 
 from api.tickets.lifecycle import Action, Status, ThirdPartyType
 from api.tickets.priority import Level
@@ -102,6 +102,23 @@ class TicketRef(BaseModel):
     status: str
 
 
+class FileOut(BaseModel):
+    """A file the customer sent in the chat (a screenshot, a log), kept by the API."""
+
+    id: str
+    filename: str
+    mime_type: str
+    size: int = Field(description="Bytes.")
+    sha256: str = Field(description="SHA-256 of the content, hex.")
+    created_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """Where support staff and the ticket's verified contact download it."""
+        return f"/api/v1/files/{self.id}"
+
+
 class TicketOut(BaseModel):
     number: int
     status: Status
@@ -136,7 +153,8 @@ class TicketOut(BaseModel):
     )
     resolved_at: datetime | None
     closed_at: datetime | None
-    attachments: list[str]
+    attachments: list[str] = Field(description="Links the customer gave.")
+    files: list[FileOut] = Field(default_factory=list, description="Files the customer sent in the chat.")
     articles_shown: list[ArticleShown]
     transcript: list[TranscriptLine]
     follow_up_of: int | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ def running_api(
 ) -> Iterator[FastAPI]:
     """The API with its lifespan run (migrations, index), background jobs off unless asked for."""
     options: dict[str, Any] = {"jobs_interval_seconds": 0, "index_watch_seconds": 0, **settings}
+    # Chat files go to a folder of the test run, never to the repository's var/files.
+    options.setdefault("files_dir", Path(tempfile.mkdtemp(prefix="chat-files-")))
     config = Settings(
         database_url=database_url,
         index_dir=index_dir,
