@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     identity_minutes: int = Field(60, ge=1, description="How long a verified end-user identity lasts.")
     files_dir: Path = Field(ROOT / "var" / "files", description="Where files sent in chats are kept.")
     max_attachment_bytes: int = Field(
-        16 * 1024 * 1024, ge=1, description="Largest file a chat may send (the WhatsApp channel reads it too)."
+        16 * 1024 * 1024, ge=1, description="Largest chat file, in bytes (the WhatsApp channel reads it too)."
     )
     attachment_types: str = Field(
         "image/jpeg,image/png,image/webp,image/gif,application/pdf,text/plain,text/csv,application/json,"

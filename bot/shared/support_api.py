@@ -1,4 +1,4 @@
-"""HTTP client of the support API, used by the actions and by the channels (masking).
+"""HTTP client of the support API, used by the actions and by the channels (masking, files).
 
 SUPPORT_API_URL is the API's base URL; SUPPORT_API_KEY the bot's service key (`make run` makes one).
 A client made for one conversation names its end user (``X-End-User``, for per-customer rate limits)
@@ -14,6 +14,7 @@ import asyncio
 import logging
 import os
 from typing import Any, Dict, List, Optional, cast
+from urllib.parse import quote
 from uuid import uuid4
 
 import aiohttp
@@ -28,6 +29,7 @@ MASK_TIMEOUT_SECONDS = 3
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PREFIX = "bot"
 MASK_PATH = "/api/v1/privacy/mask"
+FILES_PATH = "/api/v1/files"
 
 # Decoded JSON bodies of the API's answers.
 JsonObject = Dict[str, Any]
@@ -79,6 +81,7 @@ class SupportApi:
         body: Optional[Dict[str, Any]] = None,
         headers: Optional[Dict[str, str]] = None,
         timeout_seconds: float = TIMEOUT_SECONDS,
+        content: Optional[bytes] = None,
     ) -> Any:
         query = {key: value for key, value in (params or {}).items() if value is not None}
         request_id = self._new_request_id()
@@ -88,7 +91,7 @@ class SupportApi:
             async with (
                 aiohttp.ClientSession(timeout=timeout, headers=self.headers) as session,
                 session.request(
-                    method, f"{self.base_url}{path}", params=query, json=body, headers=sent
+                    method, f"{self.base_url}{path}", params=query, json=body, data=content, headers=sent
                 ) as response,
             ):
                 if response.status >= 400:
@@ -162,6 +165,21 @@ class SupportApi:
         """The text with secrets replaced (``text``) and what kinds were found (``kinds``)."""
         found = await self._call("POST", MASK_PATH, body={"text": text}, timeout_seconds=MASK_TIMEOUT_SECONDS)
         return cast(JsonObject, found)
+
+    async def upload_file(self, content: bytes, filename: str, mime_type: str, sha256: str) -> JsonObject:
+        """Stores a file a customer sent, linked to this client's end user (their conversation).
+
+        The bytes go as the raw body; the API checks them against ``sha256`` (hex) and answers the
+        stored file (``id``, ``filename``, ``mime_type``, ``size``, ``sha256``, ``url``), or 413 (too
+        large), 415 (type not allowed) or 422 (hash mismatch) as a SupportApiError.
+        """
+        headers = {
+            "Content-Type": mime_type,
+            "X-File-Name": quote(filename, safe=""),
+            "X-File-SHA256": sha256,
+        }
+        stored = await self._call("POST", FILES_PATH, headers=headers, content=content)
+        return cast(JsonObject, stored)
 
     async def record_event(self, event: JsonObject) -> None:
         """Report what happened in the conversation (insights); never lets a failure reach the user."""

@@ -150,16 +150,6 @@ async def test_a_redelivered_message_is_handled_once(rasa: Rasa) -> None:
 
 
 @pytest.mark.asyncio
-async def test_an_image_gets_a_text_only_notice_in_the_contacts_language(rasa: Rasa, graph: GraphApi) -> None:
-    assert await rasa.deliver(fixture("image_message")) == 200
-    assert rasa.agent.messages == []
-    [body] = graph.bodies
-    assert body["to"] == "5491155556666"
-    assert body["type"] == "text"
-    assert body["text"]["body"].startswith("Por ahora solo entiendo mensajes de texto")
-
-
-@pytest.mark.asyncio
 async def test_a_delivery_for_another_phone_number_is_ignored(rasa: Rasa) -> None:
     payload = fixture("text_message")
     payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999999999999999"

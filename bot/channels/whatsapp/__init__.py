@@ -7,15 +7,20 @@ WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_API_BASE, WHATSAPP_TEM
 WHATSAPP_TEMPLATE_LANGUAGE; the same keys in lower case under the channel in credentials.yml are used
 only where the variable is unset.
 
-Deliveries are acknowledged at once and handed to Rasa in the background, because Meta redelivers
-what it does not see answered quickly; redeliveries are recognised by message id. Typed text and
-taps on reply buttons or list rows reach the bot; other media get a short notice that only text is
-understood, reactions are ignored. What the channel remembers (recent message ids, each contact's
-last message for the 24-hour customer-service window, long button payloads) lives in this process
-only: after a restart a proactive message gets the template even if the contact wrote recently.
+Deliveries are acknowledged at once and handled in the background, because Meta redelivers what it
+does not see answered quickly; redeliveries are recognised by message id. Typed text, taps on reply
+buttons or list rows and edited texts reach the bot; images, documents, audio, video and stickers
+are downloaded from Meta and kept in the support API with the conversation (a caption then reaches
+the bot as text), a location is kept as a text file, contact cards are acknowledged, other kinds
+get a polite line; reactions, revocations and system notices are ignored. A sender may be known by
+phone number or only by business-scoped user id (usernames). What the channel remembers (recent
+message ids, each contact's last message for the 24-hour customer-service window, long button
+payloads) lives in this process only: after a restart a proactive message gets the template even
+if the contact wrote recently.
 
-Modules: ``inbound`` (webhook, WhatsAppInput), ``outbound`` (WhatsAppOutput), ``memory``,
-``config`` (WhatsAppConfig) and ``wording`` (the channel's texts, in ``wording.yml``, and Meta's limits).
+Modules: ``inbound`` (webhook, WhatsAppInput), ``message_kinds`` (what a message holds),
+``media`` (files into the support API), ``outbound`` (WhatsAppOutput), ``memory``, ``config``
+(WhatsAppConfig) and ``wording`` (the channel's texts, in ``wording.yml``, and Meta's limits).
 """
 
 from channels.whatsapp.config import WhatsAppConfig

@@ -1,9 +1,16 @@
-"""Meta's webhook in: subscription check, signature check, delivery parsing, hand-off to Rasa.
+"""Meta's webhook in: subscription check, signature check, and each kind of message handled.
+
+Text (typed, a tapped button or row, an edited text) goes to Rasa; files are kept in the support API
+with the conversation (``media.py``) and acknowledged, a file's caption then going to Rasa as text;
+a location is kept too, contact cards only acknowledged, and what the channel cannot read gets a
+polite line. What needs no answer (reactions, revocations, system notices) was dropped in parsing
+(``message_kinds.py``).
 
 Meta has verified the sender's number, so once the signature proves the delivery is Meta's, a
 number the support API knows as a customer's contact gets that customer's ``identity`` in the
 message's metadata (``channels/end_user_identity.py``); any other number only its ``phone``, which
-the actions put on an unverified ticket.
+the actions put on an unverified ticket. A sender known only by a business-scoped user id has
+neither: the conversation is theirs (its id is the user id), the customer unverified.
 """
 
 from __future__ import annotations
@@ -14,8 +21,7 @@ import hmac
 import json
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Coroutine, Dict, Iterator, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Set, Text, Union
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -23,83 +29,30 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.bounded_reply import channel_text, finished_within
-from channels.end_user_identity import PhoneIdentities
+from channels.end_user_identity import Identity, PhoneIdentities
 from channels.inbound_limits import too_long
 from channels.secret_masking import MaskingUnavailable, mask_secrets, needs_masking
 from channels.whatsapp.config import WhatsAppConfig
+from channels.whatsapp.media import NotKept, keep_location, keep_media
 from channels.whatsapp.memory import ChannelMemory
+from channels.whatsapp.message_kinds import (
+    Inbound,
+    Location,
+    Media,
+    Said,
+    SharedContacts,
+    inbound_messages,
+)
 from channels.whatsapp.outbound import WhatsAppOutput
-from channels.whatsapp.wording import language_of_number, wording
+from channels.whatsapp.wording import WORDING, language_of_sender
 from shared.support_api import SupportApi
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 10.0
 
-# Message types that need no answer at all (a reaction is not a question).
-SILENT_TYPES = {"reaction", "system"}
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One message of a delivery, reduced to what the bot needs."""
-
-    wa_id: str
-    message_id: str
-    sent_at: float
-    text: Optional[str]  # None: a kind of message the bot cannot read
-    contact_name: Optional[str]
-
-
-def message_text(message: Dict[str, Any]) -> Optional[str]:
-    """What the contact said: typed text, or the id of the button or list row they tapped."""
-    kind = message.get("type")
-    if kind == "text":
-        return (message.get("text") or {}).get("body")
-    if kind == "interactive":
-        interactive = message.get("interactive") or {}
-        if interactive.get("type") in ("button_reply", "list_reply"):
-            return (interactive.get(interactive["type"]) or {}).get("id")
-    if kind == "button":  # a quick-reply button of a template message
-        button = message.get("button") or {}
-        return button.get("payload") or button.get("text")
-    return None
-
-
-def inbound_messages(
-    payload: Dict[str, Any], phone_number_id: str, clock: Callable[[], float]
-) -> Iterator[Inbound]:
-    """The contacts' messages in a webhook delivery; statuses and other notifications are skipped."""
-    for entry in payload.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            if change.get("field") != "messages":
-                continue
-            number = (value.get("metadata") or {}).get("phone_number_id")
-            if phone_number_id and number and number != phone_number_id:
-                log.warning(
-                    "WhatsApp delivery for phone number id %s ignored (this channel serves %s)",
-                    number,
-                    phone_number_id,
-                )
-                continue
-            contacts = value.get("contacts") or [{}]
-            for message in value.get("messages") or []:
-                wa_id = str(message.get("from") or "")
-                if not wa_id or message.get("type") in SILENT_TYPES:
-                    continue
-                contact = next((c for c in contacts if c.get("wa_id") == wa_id), contacts[0])
-                try:
-                    sent_at = float(message["timestamp"])
-                except (KeyError, TypeError, ValueError):
-                    sent_at = clock()
-                yield Inbound(
-                    wa_id=wa_id,
-                    message_id=str(message.get("id") or ""),
-                    sent_at=sent_at,
-                    text=message_text(message),
-                    contact_name=(contact.get("profile") or {}).get("name"),
-                )
+# Rasa's callback that takes a message into the conversation.
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class WhatsAppInput(InputChannel):
@@ -147,7 +100,7 @@ class WhatsAppInput(InputChannel):
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("whatsapp_webhook")
 
         async def health(request: Request) -> HTTPResponse:
@@ -192,50 +145,112 @@ class WhatsAppInput(InputChannel):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(
-        self, messages: List[Inbound], on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
-        """Hands a delivery's messages to Rasa in order; one that fails does not stop the others."""
+    async def _deliver(self, messages: List[Inbound], on_new_message: OnNewMessage) -> None:
+        """Handles a delivery's messages in order; one that fails does not stop the others."""
         output = self.get_output_channel()
         for message in messages:
-            self.memory.inbound(message.wa_id, message.sent_at)
+            self.memory.inbound(message.sender_id, message.sent_at)
             try:
-                if message.text is None:
-                    await output.send_text_message(message.wa_id, wording(message.wa_id)["only_text"])
-                    continue
-                # The number's country is the channel's hint of the language, until the customer's words say.
-                language = language_of_number(message.wa_id)
-                metadata: Dict[str, Any] = {
-                    "phone": f"+{message.wa_id}",
-                    "wa_message_id": message.message_id,
-                    "language": language,
-                }
-                if message.contact_name:
-                    metadata["contact_name"] = message.contact_name
-                text = self.memory.payload(message.text)
-                if too_long(text):  # never handed on, so never stored
-                    await output.send_text_message(message.wa_id, channel_text("too_long", language))
-                    continue
-                identity = await self.identities.lookup(f"+{message.wa_id}")
-                if identity is not None:
-                    metadata["identity"] = identity
-                try:
-                    if needs_masking(text):
-                        text = await mask_secrets(text, SupportApi().as_end_user(message.wa_id))
-                except MaskingUnavailable:
-                    await output.send_text_message(message.wa_id, channel_text("not_kept", language))
-                    continue
-                handling = on_new_message(
-                    UserMessage(
-                        text,
-                        output,
-                        message.wa_id,
-                        input_channel=self.name(),
-                        message_id=message.message_id or None,
-                        metadata=metadata,
-                    )
-                )
-                if not await finished_within(handling):  # the late replies still go out when ready
-                    await output.send_text_message(message.wa_id, channel_text("slow", language))
+                await self._handle(message, output, on_new_message)
             except Exception:
                 log.exception("WhatsApp message %s could not be handled", message.message_id)
+
+    async def _handle(self, message: Inbound, output: WhatsAppOutput, on_new_message: OnNewMessage) -> None:
+        # The sender's country is the channel's hint of the language, until the customer's words say.
+        language = language_of_sender(message.sender_id)
+        words = WORDING[language]
+        content = message.content
+        if isinstance(content, Said):
+            extra = {"edits": content.edits} if content.edits else {}
+            text = self.memory.payload(content.text)
+            await self._hand_on(message, text, extra, language, output, on_new_message)
+        elif isinstance(content, (Media, Location)):
+            await self._keep(message, content, language, output, on_new_message)
+        elif isinstance(content, SharedContacts):
+            cards = ", ".join(content.cards)
+            await output.send_text_message(message.sender_id, words["contacts_received"].format(cards=cards))
+        else:
+            log.info("WhatsApp message %s of type %s not understood", message.message_id, content.kind)
+            await output.send_text_message(message.sender_id, words["not_understood"])
+
+    async def _keep(
+        self,
+        message: Inbound,
+        content: Union[Media, Location],
+        language: str,
+        output: WhatsAppOutput,
+        on_new_message: OnNewMessage,
+    ) -> None:
+        """Keeps a file or location with the conversation, says so, then hands on a file's caption."""
+        identity = await self._identity(message)
+        api = SupportApi(
+            end_user=message.sender_id, identity_token=identity.get("token") if identity else None
+        )
+        try:
+            if isinstance(content, Media):
+                kept = await keep_media(content, message.message_id, language, self.config, api)
+            else:
+                kept = await keep_location(content, language, api)
+        except Exception as exc:  # whatever went wrong, the customer hears that it was not kept
+            refused = exc if isinstance(exc, NotKept) else NotKept("attachment_failed", repr(exc))
+            log.warning(
+                "WhatsApp message %s not kept (%s): %s",
+                message.message_id,
+                refused.reason,
+                refused,
+                exc_info=not isinstance(exc, NotKept),
+            )
+            await output.send_text_message(message.sender_id, refused.told(language))
+            return
+        if isinstance(content, Location):
+            await output.send_text_message(message.sender_id, WORDING[language]["location_kept"])
+            return
+        said = WORDING[language]["attachment_kept"].format(filename=kept.filename)
+        await output.send_text_message(message.sender_id, said)
+        if content.caption:
+            attachment = {"attachment": {"id": kept.file_id, "filename": kept.filename}}
+            await self._hand_on(message, content.caption, attachment, language, output, on_new_message)
+
+    async def _identity(self, message: Inbound) -> Optional[Identity]:
+        """The known customer behind a phone number (a user id alone proves no one)."""
+        return await self.identities.lookup(f"+{message.phone}") if message.phone else None
+
+    async def _hand_on(
+        self,
+        message: Inbound,
+        text: str,
+        extra: Dict[str, Any],
+        language: str,
+        output: WhatsAppOutput,
+        on_new_message: OnNewMessage,
+    ) -> None:
+        """Hands text to Rasa, masked, with what the channel knows of the sender in the metadata."""
+        if too_long(text):  # never handed on, so never stored
+            await output.send_text_message(message.sender_id, channel_text("too_long", language))
+            return
+        metadata: Dict[str, Any] = {"wa_message_id": message.message_id, "language": language, **extra}
+        if message.phone:
+            metadata["phone"] = f"+{message.phone}"
+        if message.contact_name:
+            metadata["contact_name"] = message.contact_name
+        identity = await self._identity(message)
+        if identity is not None:
+            metadata["identity"] = identity
+        try:
+            if needs_masking(text):
+                text = await mask_secrets(text, SupportApi().as_end_user(message.sender_id))
+        except MaskingUnavailable:
+            await output.send_text_message(message.sender_id, channel_text("not_kept", language))
+            return
+        handling = on_new_message(
+            UserMessage(
+                text,
+                output,
+                message.sender_id,
+                input_channel=self.name(),
+                message_id=message.message_id or None,
+                metadata=metadata,
+            )
+        )
+        if not await finished_within(handling):  # the late replies still go out when ready
+            await output.send_text_message(message.sender_id, channel_text("slow", language))

@@ -1,4 +1,8 @@
-"""The bot's messages out through the Graph API's messages endpoint, within Meta's limits and window."""
+"""The bot's messages out through the Graph API's messages endpoint, within Meta's limits and window.
+
+A message goes ``to`` a phone number, or to a ``recipient`` known only by a business-scoped user id
+(Meta's rule: the two fields are not interchangeable).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.memory import ChannelMemory
+from channels.whatsapp.message_kinds import is_phone_number
 from channels.whatsapp.wording import (
     BUTTON_ID_LIMIT,
     BUTTON_TITLE_LIMIT,
@@ -32,9 +37,14 @@ log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 
-def phone_in_logs(wa_id: str) -> str:
-    """A phone number as logs show it: enough to correlate, not to identify."""
-    return f"…{wa_id[-4:]}"
+def sender_in_logs(sender_id: str) -> str:
+    """A phone number or user id as logs show it: enough to correlate, not to identify."""
+    return f"…{sender_id[-4:]}"
+
+
+def addressed(recipient_id: str) -> Dict[str, str]:
+    """The field a message is addressed with: ``to`` for a phone number, ``recipient`` for a user id."""
+    return {"to" if is_phone_number(recipient_id) else "recipient": recipient_id}
 
 
 class WhatsAppOutput(OutputChannel):
@@ -50,7 +60,9 @@ class WhatsAppOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in split_text(text):
-            await self._send(self._body(recipient_id, "text", {"preview_url": True, "body": part}))
+            await self._send(
+                recipient_id, self._body(recipient_id, "text", {"preview_url": True, "body": part})
+            )
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
         """As a link: Meta would have to fetch or be sent the file, and the link previews anyway."""
@@ -77,19 +89,21 @@ class WhatsAppOutput(OutputChannel):
             await self.send_text_message(recipient_id, body)
             body = words["choose"]
         interactive = self._reply_buttons(body, choices) or self._list(body, choices, words["options"])
-        await self._send(self._body(recipient_id, "interactive", interactive))
+        await self._send(recipient_id, self._body(recipient_id, "interactive", interactive))
 
     async def send_custom_json(
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
         """A message Rasa cannot describe (a template with parameters, say), posted as the domain gives it."""
-        await self._send({"messaging_product": "whatsapp", "to": recipient_id, **json_message})
+        await self._send(
+            recipient_id, {"messaging_product": "whatsapp", **addressed(recipient_id), **json_message}
+        )
 
     def _body(self, recipient_id: str, kind: str, content: Dict[str, Any]) -> Dict[str, Any]:
         return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
-            "to": recipient_id,
+            **addressed(recipient_id),
             "type": kind,
             kind: content,
         }
@@ -131,17 +145,16 @@ class WhatsAppOutput(OutputChannel):
             },
         }
 
-    async def _send(self, body: Dict[str, Any]) -> None:
+    async def _send(self, recipient_id: str, body: Dict[str, Any]) -> None:
         """Posts a message, or the template instead once the contact's 24-hour window has closed."""
-        recipient_id = str(body["to"])
         if body.get("type") == "template" or self.memory.window_open(recipient_id):
-            await self._post(body)
+            await self._post(recipient_id, body)
             return
         if not self.config.template_name:
             log.warning(
                 "WhatsApp contact %s is outside the 24-hour window and WHATSAPP_TEMPLATE_NAME is unset: "
                 "%s message not sent",
-                phone_in_logs(recipient_id),
+                sender_in_logs(recipient_id),
                 body.get("type"),
             )
         elif self.memory.template_due(recipient_id):
@@ -149,19 +162,19 @@ class WhatsAppOutput(OutputChannel):
                 "name": self.config.template_name,
                 "language": {"code": self.config.template_language},
             }
-            if await self._post(self._body(recipient_id, "template", template)):
+            if await self._post(recipient_id, self._body(recipient_id, "template", template)):
                 self.memory.template_sent(recipient_id)
         else:
             log.info(
                 "WhatsApp contact %s already got the template since writing: %s message not sent",
-                phone_in_logs(recipient_id),
+                sender_in_logs(recipient_id),
                 body.get("type"),
             )
 
-    async def _post(self, body: Dict[str, Any]) -> bool:
+    async def _post(self, recipient_id: str, body: Dict[str, Any]) -> bool:
         """POSTs to the messages endpoint; Graph API errors are logged, never raised into Rasa."""
         headers = {"Authorization": f"Bearer {self.config.access_token}"}
-        recipient = phone_in_logs(str(body.get("to")))
+        recipient = sender_in_logs(recipient_id)
         try:
             async with (
                 aiohttp.ClientSession(timeout=TIMEOUT) as session,

@@ -1,4 +1,5 @@
-"""The channel's own words (from ``wording.yml``) and how text is fitted to Meta's limits."""
+"""The channel's own words (from ``wording.yml``) in the sender's language, and how text is fitted to
+Meta's limits."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Dict, List
 
 import yaml
 
+from channels.whatsapp.message_kinds import is_phone_number
 from shared.languages import CODES
 
 WORDING_PATH = Path(__file__).with_name("wording.yml")
@@ -29,10 +31,16 @@ SPANISH_CALLING_CODES = (
     "34", "51", "52", "53", "54", "56", "57", "58", "591", "593", "595", "598",
     "502", "503", "504", "505", "506", "507",
 )  # fmt: skip
+# The same countries by ISO 3166 code, the prefix of a business-scoped user id ("BR.1502576394655843").
+PORTUGUESE_COUNTRIES = ("BR", "PT", "AO", "MZ")
+SPANISH_COUNTRIES = (
+    "ES", "PE", "MX", "CU", "AR", "CL", "CO", "VE", "BO", "EC", "PY", "UY",
+    "GT", "SV", "HN", "NI", "CR", "PA", "DO", "PR", "GQ",
+)  # fmt: skip
 
 
 def load_wording(path: Path = WORDING_PATH) -> Dict[str, Dict[str, str]]:
-    """The texts of ``wording.yml`` by language: ``{"pt": {"only_text": …}, …}``."""
+    """The texts of ``wording.yml`` by language: ``{"pt": {"options": …}, …}``."""
     by_text: Dict[str, Dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {code: {key: texts[code] for key, texts in by_text.items()} for code in CODES}
 
@@ -49,9 +57,26 @@ def language_of_number(wa_id: str) -> str:
     return "en"
 
 
-def wording(wa_id: str) -> Dict[str, str]:
-    """The channel's own words for a contact, in the language of their number's country."""
-    return WORDING[language_of_number(wa_id)]
+def language_of_country(country: str) -> str:
+    """The language of a country given by its two-letter code: Portuguese, Spanish, else English."""
+    code = country.upper()
+    if code in PORTUGUESE_COUNTRIES:
+        return "pt"
+    if code in SPANISH_COUNTRIES:
+        return "es"
+    return "en"
+
+
+def language_of_sender(sender_id: str) -> str:
+    """The language of the sender's country: a number's calling code, or a user id's country prefix."""
+    if is_phone_number(sender_id):
+        return language_of_number(sender_id)
+    return language_of_country(sender_id.partition(".")[0])
+
+
+def wording(sender_id: str) -> Dict[str, str]:
+    """The channel's own words for a contact, in the language of their country."""
+    return WORDING[language_of_sender(sender_id)]
 
 
 def one_line(text: str, limit: int) -> str:
