@@ -11,6 +11,8 @@ cannot be masked, or is too long, is not handed on and the customer is told so. 
 not answer within ``CHANNEL_REPLY_SECONDS`` gets the channel's "the system is slow" reply
 (``channels/bounded_reply.py``). Rasa's streaming variant (``?stream=true``) is not offered; the
 widget does not use it.
+``POST /webhooks/rest/files?sender=<id>`` takes a file the customer sends (the raw body) and keeps it
+in the support API with the conversation (``channels/web_files.py``): the browser holds no key.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.attachment_rules import max_attachment_bytes
 from channels.bounded_reply import channel_text, conversation_language, finished_within
 from channels.end_user_identity import PortalIdentities
 from channels.inbound_limits import MAX_BODY_BYTES, Refused, too_long
 from channels.secret_masking import MaskingUnavailable
+from channels.web_files import Outcome, TooLarge, WebFile, keep_file, read_capped, web_file
 from channels.web_inbound import WebMessage, made_safe, web_message
 from shared.languages import channel_language
 from shared.support_api import SupportApi
@@ -85,9 +89,47 @@ class MaskingRestInput(RestInput):
                 return response.json([*collector.messages, slow])
             return response.json(collector.messages)
 
+        async def receive_file(request: Request) -> HTTPResponse:
+            try:
+                upload = web_file(request.args, request.headers)
+            except Refused as exc:
+                return response.json({"error": str(exc)}, status=400)
+            try:
+                content = await read_capped(request, max_attachment_bytes())
+            except TooLarge as exc:
+                log.info("a file from %s was refused unread: %s", upload.sender_id, exc)
+                return await self._file_answer(request, upload, Outcome("file_too_large"))
+            try:
+                outcome = await self._keep(upload, content)
+            except Exception:  # never a stack trace to the browser: the customer is told to try later
+                log.exception("a file from %s could not be kept", upload.sender_id)
+                outcome = Outcome("file_not_kept")
+            return await self._file_answer(request, upload, outcome)
+
         webhook.add_route(health, "/", methods=["GET"])
         webhook.add_route(receive, "/webhook", methods=["POST"])
+        # Streamed, so that a body over the limit is refused without being read whole.
+        webhook.add_route(receive_file, "/files", methods=["POST"], stream=True)
         return webhook
+
+    async def _keep(self, upload: WebFile, content: bytes) -> Outcome:
+        """The file kept as the conversation's end user, and as the verified customer when proved."""
+        token = upload.client.portal_token
+        identity = await self.identities.verify(token) if token else None
+        api = SupportApi(
+            base_url=self.api_url,
+            end_user=upload.sender_id,
+            identity_token=str(identity["token"]) if identity else None,
+        )
+        return await keep_file(upload, content, api)
+
+    @staticmethod
+    async def _file_answer(request: Request, upload: WebFile, outcome: Outcome) -> HTTPResponse:
+        """``{"file", "messages"}``: the stored file (or null) and the channel's words about it."""
+        language = await conversation_language(request.app, upload.sender_id)
+        text = outcome.told(language or channel_language(upload.client.public()), upload.filename)
+        messages = [{"recipient_id": upload.sender_id, "text": text}]
+        return response.json({"file": outcome.file(), "messages": messages}, status=outcome.status)
 
     @staticmethod
     def _read(request: Request) -> WebMessage:

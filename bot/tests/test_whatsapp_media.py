@@ -22,7 +22,8 @@ from whatsapp_harness import (
     serve_graph_with_media,
 )
 
-from channels.whatsapp.media import MAX_ENCODED_NAME_CHARS, fitting_name, generated_name, same_digest
+from channels.attachment_rules import MAX_ENCODED_NAME_CHARS, fitting_name
+from channels.whatsapp.media import generated_name, same_digest
 from channels.whatsapp.message_kinds import Media
 
 IMAGE_ID = "1043896757290841"  # fixtures/whatsapp/image.json

@@ -10,12 +10,16 @@ Usage::
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -27,6 +31,7 @@ import httpx
 import jwt
 
 from core.settings import ROOT
+from tests.support.graph_stand_in import ACCESS_TOKEN, PHONE_NUMBER_ID, GraphStandIn
 
 BOT_DIR = ROOT / "bot"
 BOT_BIN = ROOT / ".venv-bot" / "bin"
@@ -54,6 +59,12 @@ class LiveStack:
         self.ports = {"api": free_port(), "actions": free_port(), "rasa": free_port()}
         self.api_url = f"http://127.0.0.1:{self.ports['api']}"
         self.chat_url = f"http://127.0.0.1:{self.ports['rasa']}/webhooks/rest/webhook"
+        self.whatsapp_url = f"http://127.0.0.1:{self.ports['rasa']}/webhooks/whatsapp/webhook"
+        # Meta's Graph API, stood in for: the WhatsApp channel sends and downloads there.
+        self.graph = GraphStandIn()
+        self._graph = self.graph.running()
+        self._graph.__enter__()
+        self.whatsapp_secret = secrets.token_urlsafe(32)
         self.env = {
             **os.environ,
             "INDEX_DIR": str(index_dir),
@@ -70,6 +81,12 @@ class LiveStack:
             "IDENTITY_SECRET": secrets.token_urlsafe(32),
             "PYTHONWARNINGS": "ignore",
             "LOG_LEVEL": "WARNING",
+            "FILES_DIR": str(workdir / "files"),
+            "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
+            "WHATSAPP_APP_SECRET": self.whatsapp_secret,
+            "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "WHATSAPP_API_BASE": self.graph.url,
         }
         self.api_key = self.create_key("bot")
         self.env["SUPPORT_API_KEY"] = self.api_key
@@ -94,9 +111,10 @@ class LiveStack:
             return [str(ROOT / ".venv" / "bin" / "uvicorn"), "api.main:app", "--port", port], ROOT
         if name == "actions":
             return [str(BOT_BIN / "rasa"), "run", "actions", "--port", port], BOT_DIR
+        # With the WhatsApp channel, as `make run` starts Rasa when WhatsApp is configured.
         return [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--port", port, "-i", "127.0.0.1",
-                "--cors", LOCAL_ORIGINS, "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                ], BOT_DIR  # fmt: skip
+                "--cors", LOCAL_ORIGINS, "--credentials", "credentials-whatsapp.yml",
+                "--endpoints", "endpoints.yml"], BOT_DIR  # fmt: skip
 
     def start(self, name: str) -> None:
         command, cwd = self._command(name)
@@ -155,6 +173,33 @@ class LiveStack:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         for name in list(self.processes):
             self.stop(name)
+        self._graph.__exit__(None, None, None)
+
+    def whatsapp(self, wa_id: str, message: dict[str, Any], name: str = "Ana Souza") -> list[str]:
+        """Deliver one message from ``wa_id`` as Meta does (signed) and return the texts sent back."""
+        already = len(self.graph.texts_to(wa_id))
+        message = {
+            "from": wa_id,
+            "id": f"wamid.{uuid.uuid4().hex}",
+            "timestamp": str(int(time.time())),
+            **message,
+        }
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID},
+            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+            "messages": [message],
+        }
+        change = {"value": value, "field": "messages"}
+        delivery = {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "102290129340398", "changes": [change]}],
+        }
+        body = json.dumps(delivery).encode()
+        signature = hmac.new(self.whatsapp_secret.encode(), body, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={signature}"}
+        httpx.post(self.whatsapp_url, content=body, headers=headers, timeout=30).raise_for_status()
+        return self.graph.wait_for_replies(wa_id, already)
 
     def say(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"sender": sender, "message": message}

@@ -17,13 +17,12 @@ import hashlib
 import hmac
 import logging
 import mimetypes
-import os
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
-from urllib.parse import quote
 
 import aiohttp
 
+from channels.attachment_rules import MIB, base_type, fitting_name, max_attachment_bytes
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.message_kinds import Location, Media
 from channels.whatsapp.wording import WORDING
@@ -31,13 +30,8 @@ from shared.support_api import SupportApi, SupportApiError
 
 log = logging.getLogger(__name__)
 
-MIB = 1024 * 1024
-DEFAULT_MAX_BYTES = 16 * MIB
-# The API takes X-File-Name up to 1000 characters once percent-encoded (9 per CJK character).
-MAX_ENCODED_NAME_CHARS = 1000
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
 CHUNK_BYTES = 64 * 1024
-DEFAULT_MIME_TYPE = "application/octet-stream"
 # WhatsApp's media types that Python's own table lacks (the host's mime.types may or may not have them).
 EXTENSIONS = {
     "audio/ogg": ".ogg",
@@ -64,16 +58,6 @@ class NotKept(Exception):
     def told(self, language: str) -> str:
         """What the contact is told, in their language (with the size limit, where it matters)."""
         return WORDING[language][self.reason].format(limit_mb=f"{max_attachment_bytes() / MIB:g}")
-
-
-def max_attachment_bytes() -> int:
-    """The largest file kept: ``MAX_ATTACHMENT_BYTES`` as the API reads it (read per file)."""
-    try:
-        value = int(os.environ.get("MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
-    except ValueError:
-        log.error("MAX_ATTACHMENT_BYTES is not a number of bytes; %d is used", DEFAULT_MAX_BYTES)
-        return DEFAULT_MAX_BYTES
-    return value if value > 0 else DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -159,22 +143,6 @@ def same_digest(digest: bytes, stated: str) -> bool:
     except ValueError:  # binascii.Error included
         return False
     return hmac.compare_digest(expected, digest)
-
-
-def base_type(mime_type: Optional[str]) -> str:
-    """The MIME type without parameters ("audio/ogg; codecs=opus" is "audio/ogg")."""
-    return (mime_type or "").split(";")[0].strip().lower() or DEFAULT_MIME_TYPE
-
-
-def fitting_name(name: str) -> str:
-    """A document's name shortened, its extension kept, until the API takes it in X-File-Name."""
-    stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    while stem and len(quote(name, safe="")) > MAX_ENCODED_NAME_CHARS:
-        stem = stem[:-1]
-        name = stem + dot + extension
-    return name
 
 
 def generated_name(media: Media, message_id: str, mime_type: str, language: str) -> str:

@@ -2,7 +2,8 @@
 
 A Spanish-speaking customer opens the demo portal, asks a question, gets an article card, says it
 did not help and opens a ticket through the quick replies; the ticket exists in the API, and the
-conversation survives a reload. Failures (server down, server too slow) show a Retry that works.
+conversation survives a reload. Failures (server down, server too slow) show a Retry that works. A
+screenshot sent with the paper clip goes through Rasa's REST channel to the API, which keeps it.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (skipped with the reason when missing) and the
 ``selenium`` package. Screenshots go to ``var/artifacts/``.
@@ -37,6 +38,11 @@ TURN_SECONDS = 60
 STRINGS = json.loads((ROOT / "api" / "web" / "static" / "widget-i18n.json").read_text(encoding="utf-8"))
 ES = STRINGS["es"]
 STORAGE_KEY = "erp-support-widget:v1"  # as in widget.js
+# The smallest PNG there is: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 # Page-level traps, installed before any page script runs: anything the widget lets escape.
 
@@ -345,4 +351,39 @@ def test_a_failed_or_slow_request_offers_a_retry_that_resends_the_message(
     replies = widget.turn(error.find_element(By.CSS_SELECTOR, "button.esw-retry").click)
     assert replies, "no reply after Retry"
     assert [said(m) for m in widget.messages("user")] == ["hola"]  # resent, not retyped
+    assert problems(driver) == []
+
+
+def test_a_screenshot_sent_with_the_paper_clip_is_kept_by_the_api(
+    stack: LiveStack, driver: WebDriver, tmp_path: Path
+) -> None:
+    widget = Widget(driver)
+    widget.load(f"{stack.api_url}/demo", fresh=True)
+    # Record the channel's answers to uploads, to read the stored file's id.
+    driver.execute_script(
+        """window.__eswFiles = []; const real = window.fetch;
+        window.fetch = function (url, init) {
+          const answer = real.apply(this, arguments);
+          if (String(url).includes('/webhooks/rest/files')) {
+            answer.then((r) => r.clone().json()).then((body) => window.__eswFiles.push(body));
+          }
+          return answer;
+        };"""
+    )
+    widget.open()
+    path = tmp_path / "captura de pantalla.png"
+    path.write_bytes(PNG)
+    replies = widget.turn(lambda: widget.find(".esw-file").send_keys(str(path)))
+    assert said(widget.messages("user")[-1]) == "captura de pantalla.png"
+    assert [said(r) for r in replies] == [
+        "Recibí el archivo captura de pantalla.png. Irá junto con el ticket que se abra en esta "
+        "conversación; si quiere abrir un ticket ahora, solo dígalo."
+    ]
+    [answer] = driver.execute_script("return window.__eswFiles")
+    assert answer["file"]["filename"] == "captura de pantalla.png" and answer["file"]["size"] == len(PNG)
+    kept = httpx.get(
+        f"{stack.api_url}/api/v1/files/{answer['file']['id']}",
+        headers={"X-API-Key": stack.create_key("widget-files-agent", "--admin")},
+    )
+    assert kept.status_code == 200 and kept.content == PNG
     assert problems(driver) == []

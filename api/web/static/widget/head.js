@@ -6,7 +6,10 @@
  * Talks to Rasa's REST channel (POST {rasa}/webhooks/rest/webhook, {sender, message, metadata?})
  * and renders its replies: text, knowledge-base answers as article cards, buttons as quick replies.
  * Optional attributes: data-timeout-ms (request timeout, default 15000); data-portal-token (the
- * portal's signed JWT for its logged-in user, so the bot knows who is chatting).
+ * portal's signed JWT for its logged-in user, so the bot knows who is chatting); data-max-file-mb
+ * (largest file the paper clip sends, default 16: the API's MAX_ATTACHMENT_BYTES in MiB).
+ * Files go raw to {rasa}/webhooks/rest/files?sender=…, which keeps them with the conversation: the
+ * browser never holds the support API's key.
  *
  * Plain ES2020 with no dependencies and no build step, so a customer portal can embed it as is.
  * Every node is built with textContent (never innerHTML): bot text can echo what a user typed.
@@ -29,6 +32,25 @@
   // The portal's signed token for its logged-in user (a JWT the portal's server renders into the tag);
   // the bot then knows who is chatting and may show that customer's own tickets.
   const PORTAL_TOKEN = script.getAttribute("data-portal-token") || "";
+  // Checked before sending, so a file the channel would refuse is not uploaded for nothing.
+  const MIB = 1024 * 1024;
+  const FILE_MB_ATTRIBUTE = Number(script.getAttribute("data-max-file-mb"));
+  const MAX_FILE_MB = FILE_MB_ATTRIBUTE > 0 ? FILE_MB_ATTRIBUTE : 16;
+  const MAX_FILE_BYTES = Math.floor(MAX_FILE_MB * MIB);
+  // What the support API accepts (core/settings.py attachment_types): screenshots, PDFs, logs, archives,
+  // office documents. The picker offers these; a file the browser names no type for is typed by its
+  // extension, and the channel and the API check again.
+  const FILE_TYPES_BY_EXTENSION = {
+    jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif",
+    pdf: "application/pdf", txt: "text/plain", log: "text/plain", csv: "text/csv", json: "application/json",
+    xml: "application/xml", zip: "application/zip", doc: "application/msword", xls: "application/vnd.ms-excel",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  };
+  const FILE_TYPES = new Set([
+    ...Object.values(FILE_TYPES_BY_EXTENSION), "text/xml", "application/x-zip-compressed",
+  ]);
+  const FILE_ACCEPT = [...FILE_TYPES, ...Object.keys(FILE_TYPES_BY_EXTENSION).map((ext) => "." + ext)].join(",");
   const STORAGE_KEY = "erp-support-widget:v1";
   const MAX_STORED = 50;
   const FALLBACK_LANGUAGE = "pt-BR";
@@ -57,6 +79,8 @@
     errorDown: "Não consegui falar com o assistente. Tente de novo.",
     errorTimeout: "O assistente demorou demais para responder.",
     retry: "Tentar de novo",
+    attach: "Enviar um arquivo (imagem, PDF, texto, ZIP ou documento)",
+    fileTooLarge: "O arquivo {name} passa do limite de {mb} MB e não foi enviado. Envie uma versão menor ou um link para ele.",
   };
 
   // The UI strings and their language: the built-in ones until widget-i18n.json has loaded.

@@ -23,6 +23,9 @@
   const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   const ICON_CLOSE = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
   const ICON_SEND = "M3 20.5 21 12 3 3.5v6.6l12 1.9-12 1.9z";
+  const ICON_CLIP =
+    "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 " +
+    "4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z";
 
   // crypto.randomUUID exists only in secure contexts; a portal served over plain http still
   // needs a sender id that no other visitor will share.
@@ -31,6 +34,18 @@
     const bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // The type a file goes with: the browser's when the API accepts it, else its extension's.
+  function fileType(file) {
+    if (FILE_TYPES.has(file.type)) return file.type;
+    const extension = String(file.name).split(".").pop().toLowerCase();
+    return FILE_TYPES_BY_EXTENSION[extension] || file.type || "application/octet-stream";
+  }
+
+  // "{name} is over {mb} MB": the UI strings' placeholders filled in (as text, never as HTML).
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
   }
 
   // 24-hour HH:MM, independent of the host page's locale settings.

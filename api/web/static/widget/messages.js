@@ -20,6 +20,11 @@
     item.appendChild(el("span", "esw-sr-only", (message.from === "user" ? t.you : t.bot) + ": "));
     if (article) {
       item.appendChild(renderArticle(article));
+    } else if (message.file) {
+      // A file the customer sent: its name as plain text (never a link), after a paper clip.
+      const text = el("div", "esw-text esw-file-name");
+      text.append(icon(ICON_CLIP), el("span", null, message.text));
+      item.appendChild(text);
     } else if (message.text) {
       const text = el("div", "esw-text");
       appendLinkified(text, message.text);

@@ -59,7 +59,19 @@
     sendButton.type = "submit";
     sendButton.setAttribute("aria-label", t.send);
     sendButton.appendChild(icon(ICON_SEND));
-    form.append(label, input, sendButton);
+    // The paper clip is a real button (focusable, Enter and Space work) that opens the hidden picker.
+    const attachButton = el("button", "esw-attach");
+    attachButton.type = "button";
+    attachButton.setAttribute("aria-label", t.attach);
+    attachButton.title = t.attach;
+    attachButton.appendChild(icon(ICON_CLIP));
+    const fileInput = el("input", "esw-file");
+    fileInput.type = "file";
+    fileInput.accept = FILE_ACCEPT;
+    fileInput.hidden = true;
+    fileInput.tabIndex = -1;
+    fileInput.setAttribute("aria-hidden", "true");
+    form.append(label, attachButton, fileInput, input, sendButton);
 
     panel.append(header, body, form);
 
@@ -73,7 +85,7 @@
 
     root.append(panel, launcher);
     document.body.appendChild(root);
-    Object.assign(ui, { root, panel, body, log, typing, form, input, launcher });
+    Object.assign(ui, { root, panel, body, log, typing, form, input, launcher, attachButton, fileInput });
 
     launcher.addEventListener("click", () => (panel.hidden ? openPanel(true) : closePanel()));
     closeButton.addEventListener("click", closePanel);
@@ -90,6 +102,14 @@
       if (!text) return;
       input.value = "";
       send(text, text);
+    });
+    attachButton.addEventListener("click", () => fileInput.click());
+    fileInput.addEventListener("change", () => {
+      const file = fileInput.files && fileInput.files[0];
+      // Cleared, so that choosing the same file again (after a failure) is a change too.
+      fileInput.value = "";
+      if (file) sendFile(file);
+      input.focus();
     });
 
     // Keep the newest message in view when the panel changes size (phone keyboard opening,
