@@ -32,7 +32,7 @@ def _wording() -> Dict[str, Dict[str, str]]:
 
 
 def channel_text(key: str, language: Optional[str]) -> str:
-    """The channel's own words (``slow``, ``not_kept``, ``too_long``) in a bot language code."""
+    """The channel's own words (a key of ``bounded_reply.yml``) in a bot language code."""
     return _wording()[key][language_code(language)]
 
 
