@@ -14,6 +14,8 @@ export RASA_CORS ?= ^https?://(localhost|127\.0\.0\.1)(:\d+)?$$
 export SUPPORT_API_URL ?= http://localhost:$(API_PORT)
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTIONS_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+# The WhatsApp channel remembers (message ids, pending messages, windows, long button ids) in the same file.
+export WHATSAPP_MEMORY_URL ?= sqlite:///$(TRACKER_DB)
 # The WhatsApp channel is enabled when its access token is configured.
 export RASA_CREDENTIALS ?= $(if $(WHATSAPP_ACCESS_TOKEN),credentials-whatsapp.yml,credentials.yml)
 export HF_HUB_OFFLINE := 1

@@ -1,8 +1,16 @@
-"""What the channel remembers: the 24-hour customer-service window (channels/whatsapp/memory.py)."""
+"""What the channel remembers: the 24-hour customer-service window, and the stores that keep it
+(channels/whatsapp/memory.py, memory_store.py). Restarts are in test_whatsapp_restart.py."""
 
+import asyncio
 import logging
+from pathlib import Path
+from typing import Iterator, Tuple
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from whatsapp_harness import (
     HOUR,
     SENT_AT,
@@ -16,7 +24,8 @@ from whatsapp_harness import (
 )
 
 from channels.whatsapp import WhatsAppInput
-from channels.whatsapp.memory import BoundedMap
+from channels.whatsapp.memory import MAX_REPLAYS, SEEN, SIZES, ChannelMemory
+from channels.whatsapp.memory_store import BoundedMap, InProcessStore, MemoryStore, SqlStore
 
 # The 24-hour customer-service window
 
@@ -81,3 +90,102 @@ def test_the_memory_forgets_the_oldest_entries_beyond_its_size() -> None:
         remembered.put(key, number)
     assert "a" not in remembered
     assert remembered.get("b") == 1 and remembered.get("c") == 2
+
+
+# The stores
+
+
+@pytest.fixture(params=["in process", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tuple[MemoryStore, Clock]]:
+    clock = Clock(SENT_AT)
+    if request.param == "sqlite":
+        yield SqlStore(f"sqlite:///{tmp_path / 'tracker.db'}", {}, clock), clock
+    else:
+        yield InProcessStore({"seen": 10, "window": 10}, clock), clock
+
+
+def test_a_store_keeps_values_by_kind_and_lists_a_kind_s_entries_older_than_a_time(
+    store: Tuple[MemoryStore, Clock],
+) -> None:
+    memory, clock = store
+    memory.put("seen", "wamid.a", "1")
+    clock.now += 10
+    memory.put("seen", "wamid.b", "1")
+    memory.put("window", "wamid.a", "other kind, same key")
+    clock.now += 10
+    memory.put("seen", "wamid.a", "rewritten")  # written again: now the newest
+
+    assert memory.get("seen", "wamid.a") == "rewritten"
+    assert memory.get("seen", "wamid.c") is None
+    assert [entry.key for entry in memory.older_than("seen", clock.now + 1)] == ["wamid.b", "wamid.a"]
+    assert [entry.key for entry in memory.older_than("seen", clock.now)] == ["wamid.b"]
+    assert memory.older_than("seen", SENT_AT + 10) == []
+    memory.delete("seen", "wamid.a")
+    memory.delete("seen", "never there")
+    assert memory.get("seen", "wamid.a") is None
+    assert memory.get("window", "wamid.a") == "other kind, same key"
+
+
+def test_the_database_drops_each_kind_past_its_retention_at_most_once_an_hour(tmp_path: Path) -> None:
+    clock = Clock(SENT_AT)
+    memory = SqlStore(f"sqlite:///{tmp_path / 'tracker.db'}", {"short": 10.0}, clock)
+    memory.put("short", "a", "1")  # the first write prunes (nothing yet)
+    memory.put("long", "a", "1")
+    clock.now += 20
+    memory.put("short", "b", "1")  # "a" is past its retention, but the hour is not over
+    assert memory.get("short", "a") == "1"
+
+    clock.now = SENT_AT + 3600
+    memory.put("short", "c", "1")
+    assert [memory.get("short", key) for key in "abc"] == [None, None, "1"]
+    assert memory.get("long", "a") == "1"  # a kind without a retention is kept
+
+
+def test_the_memory_shares_the_tracker_s_sqlite_file_with_rasa_s_tracker_store(tmp_path: Path) -> None:
+    path = tmp_path / "tracker.db"
+    trackers = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+    memory = SqlStore(f"sqlite:///{path}", {}, Clock(SENT_AT))
+    memory.put("seen", "wamid.a", "1")
+    tracker = DialogueStateTracker.from_events(WA_ID, [UserUttered("oi")])
+
+    asyncio.run(trackers.save(tracker))
+    assert asyncio.run(trackers.retrieve(WA_ID)) is not None
+    assert SqlStore(f"sqlite:///{path}", {}, Clock(SENT_AT)).get("seen", "wamid.a") == "1"
+
+
+def test_only_sqlite_and_postgresql_are_accepted() -> None:
+    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
+        SqlStore("mysql://bot@localhost/tracker", {})
+
+
+def test_a_message_left_pending_is_handed_back_at_most_three_times_then_given_up() -> None:
+    clock = Clock(SENT_AT)
+    memory = ChannelMemory(clock, InProcessStore(SIZES, clock))
+    delivery = fixture("text_message")
+    assert memory.claim("wamid.a", delivery)
+    assert not memory.claim("wamid.a", delivery)  # pending: not taken twice
+
+    replays = []
+    for _ in range(MAX_REPLAYS + 1):  # a start each minute
+        clock.now += 60
+        replays.append(memory.unfinished(clock.now))
+    assert replays == [[delivery]] * MAX_REPLAYS + [[]]
+    assert memory.store.get(SEEN, "wamid.a") == "1"
+
+
+# The setting
+
+
+def test_the_memory_url_comes_from_the_environment_first_and_may_be_left_empty(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("WHATSAPP_MEMORY_URL", url)
+    channel = WhatsAppInput.from_credentials({"memory_url": "sqlite:///elsewhere.db"})
+    assert channel.config.memory_url == url
+    assert isinstance(channel.memory.store, SqlStore)
+
+    monkeypatch.delenv("WHATSAPP_MEMORY_URL")
+    channel = WhatsAppInput.from_credentials({"access_token": "t"})
+    assert isinstance(channel.memory.store, InProcessStore)
+    assert "WHATSAPP_MEMORY_URL" not in channel.config.missing()

@@ -14,6 +14,9 @@ follow Meta's webhook reference. The ``graph`` and ``rasa`` fixtures are in conf
 files of ``MEDIA``; and the support API's ``POST /api/v1/files`` (raw body, ``Content-Type``,
 ``X-File-Name``, ``X-File-SHA256`` → 201 with the stored file, or 413 / 415 / 422), recording each
 upload in ``GraphApi.uploads``. Its masking hides a password after "senha:" as the real API does.
+
+``serve_whatsapp`` mounts a given channel on a server of its own: a restart is another channel instance
+(over the same memory) on another server.
 """
 
 import base64
@@ -30,7 +33,7 @@ from urllib.parse import unquote
 import aiohttp
 import pytest
 from aiohttp import web
-from channel_harness import MASK, PASSWORD, identity_answer
+from channel_harness import MASK, PASSWORD, identity_answer, serve_channel
 from channel_harness import free_socket as free_socket  # conftest.py takes it from here
 from rasa.core.channels.channel import UserMessage
 
@@ -301,6 +304,16 @@ class Rasa:
         """GETs the webhook as Meta does when subscribing: status, content type and body."""
         async with aiohttp.ClientSession() as session, session.get(self.url, params=params) as r:
             return r.status, r.content_type, await r.text()
+
+
+@asynccontextmanager
+async def serve_whatsapp(
+    channel: WhatsAppInput, clock: Clock, agent: Optional[Agent] = None
+) -> AsyncIterator[Rasa]:
+    """``channel`` on a Sanic server of its own, as Rasa mounts it (Sanic.test_mode must be set)."""
+    agent = agent or Agent()
+    async with serve_channel(channel, agent) as base:
+        yield Rasa(f"{base}/webhooks/whatsapp/webhook", channel, agent, clock)
 
 
 def make_config(graph: GraphApi, **overrides: str) -> WhatsAppConfig:

@@ -72,6 +72,7 @@ class LiveStack:
             "RASA_PORT": str(self.ports["rasa"]),
             "DATABASE_URL": f"sqlite:///{workdir / 'support.db'}",
             "TRACKER_DB": str(workdir / "tracker.db"),
+            "WHATSAPP_MEMORY_URL": f"sqlite:///{workdir / 'tracker.db'}",
             "SUPPORT_API_URL": self.api_url,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['actions']}/webhook",
             "HF_HUB_OFFLINE": "1",

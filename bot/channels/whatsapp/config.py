@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Optional, Text
 
 DEFAULT_API_BASE = "https://graph.facebook.com/v21.0"
+# Settings that may stay empty: without a memory URL the channel remembers in this process only.
+OPTIONAL = ("memory_url",)
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class WhatsAppConfig:
     api_base: str = DEFAULT_API_BASE
     template_name: str = ""
     template_language: str = "pt_BR"
+    memory_url: str = ""  # a SQLAlchemy URL (SQLite or PostgreSQL): the memory then survives a restart
 
     @classmethod
     def load(cls, credentials: Optional[Dict[Text, Any]] = None) -> WhatsAppConfig:
@@ -37,5 +40,9 @@ class WhatsAppConfig:
         return f"{self.api_base.rstrip('/')}/{self.phone_number_id}/messages"
 
     def missing(self) -> List[str]:
-        """The variables of the settings left empty."""
-        return [f"WHATSAPP_{field.name.upper()}" for field in fields(self) if not getattr(self, field.name)]
+        """The variables of the required settings left empty."""
+        return [
+            f"WHATSAPP_{field.name.upper()}"
+            for field in fields(self)
+            if field.name not in OPTIONAL and not getattr(self, field.name)
+        ]

@@ -11,6 +11,13 @@ number the support API knows as a customer's contact gets that customer's ``iden
 message's metadata (``channels/end_user_identity.py``); any other number only its ``phone``, which
 the actions put on an unverified ticket. A sender known only by a business-scoped user id has
 neither: the conversation is theirs (its id is the user id), the customer unverified.
+
+Meta gets its 200 before a message is handled (it redelivers what is not answered quickly), so no
+message may be lost after it: each new message is first kept as *pending* in the channel's memory,
+and only once handled (answered, or told something in the channel's own words) is it marked
+processed. A message seen or pending is not handled again; one the memory could not keep gets a 503,
+for Meta to deliver it again. When the server starts, the messages a crash left pending are handled
+again, in order (with WHATSAPP_MEMORY_URL set; an in-process memory dies with the crash).
 """
 
 from __future__ import annotations
@@ -21,7 +28,20 @@ import hmac
 import json
 import logging
 import time
-from typing import Any, Awaitable, Callable, Coroutine, Dict, List, Optional, Set, Text, Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Set,
+    Text,
+    Tuple,
+    Union,
+)
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -34,7 +54,7 @@ from channels.inbound_limits import too_long
 from channels.secret_masking import MaskingUnavailable, mask_secrets, needs_masking
 from channels.whatsapp.config import WhatsAppConfig
 from channels.whatsapp.media import NotKept, keep_location, keep_media
-from channels.whatsapp.memory import ChannelMemory
+from channels.whatsapp.memory import ChannelMemory, open_store
 from channels.whatsapp.message_kinds import (
     Inbound,
     Location,
@@ -50,9 +70,27 @@ from shared.support_api import SupportApi
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 10.0
+# A pending message younger than this may still be in the hands of a server stopping as this one
+# starts. A crashed server's are older by then: Rasa loads its model for longer before it serves.
+PENDING_GRACE_SECONDS = 5.0
 
 # Rasa's callback that takes a message into the conversation.
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def one_by_one(payload: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
+    """Each message of a delivery as a delivery of its own (with its contacts and metadata), as it is
+    kept while pending: parsed again as it came, it needs no format of its own."""
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            for message in value.get("messages") or []:
+                alone = {
+                    "metadata": value.get("metadata"),
+                    "contacts": value.get("contacts"),
+                    "messages": [message],
+                }
+                yield {"entry": [{"changes": [{"field": change.get("field"), "value": alone}]}]}
 
 
 class WhatsAppInput(InputChannel):
@@ -68,7 +106,8 @@ class WhatsAppInput(InputChannel):
 
     def __init__(self, config: WhatsAppConfig, clock: Callable[[], float] = time.time) -> None:
         self.config = config
-        self.memory = ChannelMemory(clock)
+        self.memory = ChannelMemory(clock, open_store(config.memory_url, clock))
+        log.info("WhatsApp channel memory: %s", type(self.memory.store).__name__)
         self.identities = PhoneIdentities(clock=clock)
         self._tasks: Set[asyncio.Task[None]] = set()
         missing = config.missing()
@@ -122,14 +161,16 @@ class WhatsAppInput(InputChannel):
                 payload = None
             if not isinstance(payload, dict):
                 return response.text("a JSON object was expected", status=400)
-            messages = [
-                message
-                for message in inbound_messages(payload, self.config.phone_number_id, self.memory.clock)
-                if self.memory.is_new(message.message_id)
-            ]
+            messages, all_kept = self._take_in(payload)
             if messages:
                 self._spawn(self._deliver(messages, on_new_message))
+            if not all_kept:
+                return response.text("not kept: deliver again", status=503)
             return response.text("ok")
+
+        async def handle_leftovers(app: Any, loop: Any) -> None:
+            # After the server started: Rasa loads its agent in a before_server_start listener of its own.
+            self._spawn(self._replay(on_new_message))
 
         async def finish_deliveries(app: Any, loop: Any) -> None:
             await self.drain(SHUTDOWN_GRACE_SECONDS)
@@ -137,6 +178,7 @@ class WhatsAppInput(InputChannel):
         webhook.add_route(health, "/", methods=["GET"])
         webhook.add_route(verify, "/webhook", methods=["GET"])
         webhook.add_route(receive, "/webhook", methods=["POST"])
+        webhook.listener(handle_leftovers, "after_server_start")
         webhook.listener(finish_deliveries, "before_server_stop")
         return webhook
 
@@ -145,15 +187,52 @@ class WhatsAppInput(InputChannel):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _take_in(self, payload: Dict[str, Any]) -> Tuple[List[Inbound], bool]:
+        """The delivery's new messages, each kept as pending first, and whether all could be kept.
+
+        Synchronous, so that no other delivery of a message can claim it between check and write.
+        """
+        messages = []
+        for delivery in one_by_one(payload):
+            for message in inbound_messages(delivery, self.config.phone_number_id, self.memory.clock):
+                try:
+                    if self.memory.claim(message.message_id, delivery):
+                        messages.append(message)
+                except Exception:  # those kept are recognised when Meta delivers again
+                    log.exception(
+                        "WhatsApp message %s not kept: Meta will deliver it again", message.message_id
+                    )
+                    return messages, False
+        return messages, True
+
+    async def _replay(self, on_new_message: OnNewMessage) -> None:
+        """Handles, in order, the messages an earlier run took in but never finished (it crashed)."""
+        try:
+            left = self.memory.unfinished(self.memory.clock() - PENDING_GRACE_SECONDS)
+        except Exception:
+            log.exception("WhatsApp messages left pending could not be read")
+            return
+        messages = [
+            message
+            for delivery in left
+            for message in inbound_messages(delivery, self.config.phone_number_id, self.memory.clock)
+        ]
+        if messages:
+            log.warning("WhatsApp: %d message(s) left pending by an earlier run handled now", len(messages))
+            await self._deliver(messages, on_new_message)
+
     async def _deliver(self, messages: List[Inbound], on_new_message: OnNewMessage) -> None:
-        """Handles a delivery's messages in order; one that fails does not stop the others."""
+        """Handles messages in order, each marked processed once handled; one that fails stays pending
+        (for the next start) and does not stop the others."""
         output = self.get_output_channel()
         for message in messages:
             self.memory.inbound(message.sender_id, message.sent_at)
             try:
                 await self._handle(message, output, on_new_message)
             except Exception:
-                log.exception("WhatsApp message %s could not be handled", message.message_id)
+                log.exception("WhatsApp message %s could not be handled: left pending", message.message_id)
+            else:
+                self.memory.processed(message.message_id)
 
     async def _handle(self, message: Inbound, output: WhatsAppOutput, on_new_message: OnNewMessage) -> None:
         # The sender's country is the channel's hint of the language, until the customer's words say.
