@@ -12,6 +12,12 @@ from whatsapp_harness import SENT_AT, Agent, Clock, GraphApi, Rasa, free_socket,
 from channels.whatsapp import WhatsAppInput
 
 
+@pytest.fixture(autouse=True)
+def memory_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose their channel memory: never the one `make test` exports for the running bot."""
+    monkeypatch.delenv("WHATSAPP_MEMORY_URL", raising=False)
+
+
 async def mask_nothing(request: web.Request) -> web.Response:
     """The support API's masking endpoint, for messages that hold no secret."""
     return web.json_response({"text": (await request.json())["text"], "kinds": []})

@@ -189,3 +189,10 @@ def test_the_memory_url_comes_from_the_environment_first_and_may_be_left_empty(
     channel = WhatsAppInput.from_credentials({"access_token": "t"})
     assert isinstance(channel.memory.store, InProcessStore)
     assert "WHATSAPP_MEMORY_URL" not in channel.config.missing()
+
+
+def test_a_fresh_checkout_without_its_var_folder_still_gets_its_memory_file(tmp_path) -> None:
+    path = tmp_path / "checkout" / "var" / "tracker.db"
+    memory = SqlStore(f"sqlite:///{path}", {}, Clock(SENT_AT))
+    memory.put("seen", "wamid.1", "1")
+    assert path.is_file() and memory.get("seen", "wamid.1") == "1"

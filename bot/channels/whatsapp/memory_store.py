@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Callable, Dict, Generic, List, Mapping, NamedTuple, Optional, Protocol, TypeVar
 
 from sqlalchemy import Column, Float, Index, MetaData, String, Table, Text, create_engine, delete, select
@@ -123,6 +124,9 @@ class SqlStore:
         if backend not in UPSERTS:
             raise ValueError(f"WHATSAPP_MEMORY_URL: a SQLite or PostgreSQL URL is expected, not {backend}")
         self._upsert = UPSERTS[backend]
+        if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+            # A fresh checkout has no var/ yet: SQLite makes the file, not its folder.
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.retention = dict(retention)
         self.clock = clock
         self._pruned_at = float("-inf")
