@@ -107,8 +107,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @app.exception_handler(FileRefused)
     async def file_refused(request: Request, exc: FileRefused) -> JSONResponse:
         # FastAPI's validation shape, naming the header or body and the rule broken.
-        problem = {"loc": ["header" if exc.field.startswith("x-") or exc.field == "content-type" else "body",
-                           exc.field], "msg": str(exc), "type": exc.rule}  # fmt: skip
+        problem = {"loc": [_location_of(exc.field), exc.field], "msg": str(exc), "type": exc.rule}
         return JSONResponse({"detail": [problem]}, status_code=exc.status)
 
     @app.exception_handler(StaleDataError)
@@ -133,6 +132,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for router in (health.router, api_v1, web_pages):
         app.include_router(router)
     return app
+
+
+def _location_of(field: str) -> str:
+    """Where a refused file's field is: a header (x-…, content-type), the path (file_id) or the body."""
+    if field.startswith("x-") or field == "content-type":
+        return "header"
+    return "path" if field == "file_id" else "body"
 
 
 def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:

@@ -14,7 +14,7 @@ import re
 import socket
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 from rasa.core.channels.channel import InputChannel, UserMessage, register
@@ -100,19 +100,28 @@ class SupportApiStandIn:
 
 
 @asynccontextmanager
-async def support_api_stand_in() -> AsyncIterator[SupportApiStandIn]:
-    api = SupportApiStandIn()
-    app = web.Application()
-    app.router.add_post("/{path:.*}", api.handle)
+async def serve_posts(
+    handle: Callable[[web.Request], Awaitable[web.StreamResponse]], client_max_size: int = 1024**2
+) -> AsyncIterator[str]:
+    """An aiohttp server on a free local port answering every POST with ``handle``; yields its URL."""
+    app = web.Application(client_max_size=client_max_size)
+    app.router.add_post("/{path:.*}", handle)
     runner = web.AppRunner(app)
     await runner.setup()
     sock = free_socket()
     await web.SockSite(runner, sock).start()
-    api.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        yield api
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def support_api_stand_in() -> AsyncIterator[SupportApiStandIn]:
+    api = SupportApiStandIn()
+    async with serve_posts(api.handle) as url:
+        api.url = url
+        yield api
 
 
 class Agent:

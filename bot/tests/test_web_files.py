@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from channel_harness import PORTAL_JWT, Agent, SupportApiStandIn, free_socket, serve_channel
+from channel_harness import PORTAL_JWT, Agent, SupportApiStandIn, free_socket, serve_channel, serve_posts
 from rasa.core.channels.channel import register
 from rasa.server import configure_cors
 from sanic import Sanic
@@ -74,17 +74,9 @@ class FilesApiStandIn(SupportApiStandIn):
 @asynccontextmanager
 async def files_api() -> AsyncIterator[FilesApiStandIn]:
     api = FilesApiStandIn()
-    app = web.Application(client_max_size=64 * MIB)
-    app.router.add_post("/{path:.*}", api.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    sock = free_socket()
-    await web.SockSite(runner, sock).start()
-    api.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
+    async with serve_posts(api.handle, client_max_size=64 * MIB) as url:
+        api.url = url
         yield api
-    finally:
-        await runner.cleanup()
 
 
 @dataclass

@@ -145,3 +145,12 @@ def test_a_folder_in_the_name_is_dropped_and_only_channels_store_files(
     )
     assert stored.json()["filename"] == "erro.log"
     assert upload(client, keys["acme"], conversation()).status_code == 403
+
+
+def test_a_file_whose_content_is_gone_says_so_for_its_id(
+    app: FastAPI, client: TestClient, keys: dict[str, str]
+) -> None:
+    file_id = upload(client, keys["bot"], conversation()).json()["id"]
+    (app.state.settings.files_dir / file_id).unlink()
+    gone = client.get(f"/api/v1/files/{file_id}", headers={"X-API-Key": keys["admin"]})
+    assert gone.status_code == 410 and gone.json()["detail"][0]["loc"] == ["path", "file_id"]
