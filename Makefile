@@ -43,7 +43,7 @@ ARTICLES := $(shell find knowledge/articles -name '*.md' 2>/dev/null)
 INDEX_CODE := $(wildcard core/*.py knowledge/*.py search/*.py search/data/* pipelines/*.py)
 BOT_DATA := bot/config.yml bot/shared/languages.py bot/shared/language_choice.py bot/shared/phrases.py bot/shared/greetings.yml $(wildcard bot/domain/*.yml bot/data/*.yml bot/components/*.py bot/components/*.yml)
 
-.PHONY: help run test index train lint typecheck unit bot-test postgres browser bench eval clean
+.PHONY: help run test index train lint typecheck unit bot-test postgres redis browser webchat bench eval clean
 
 help:
 	@echo "make run    set up, build what is stale, start API + Rasa + actions, print the chat URL"
@@ -118,6 +118,22 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "PostgreSQL is not installed and cannot be installed here: ticket tests run on SQLite only"; fi
 
+# The WhatsApp channel's memory is also tested on a real Redis server: install Debian's package when missing.
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> Installing Redis (Debian package) for the channel memory tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else echo "Redis is not installed and cannot be installed here: its memory tests are skipped"; fi
+
+# A third-party Rasa widget from npm (rasa-webchat), driven in Chromium against the running bot.
+WEBCHAT := tests/e2e/webchat
+$(WEBCHAT)/node_modules/.installed: $(WEBCHAT)/package.json $(WEBCHAT)/package-lock.json
+	@echo "==> rasa-webchat from npm for the socket.io browser test"
+	npm ci --prefix $(WEBCHAT) --no-audit --no-fund --loglevel=error
+	@touch $@
+webchat: $(WEBCHAT)/node_modules/.installed
+
 # The widget test drives Debian's Chromium headless: install it when missing.
 browser:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
@@ -126,10 +142,10 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "Chromium is not installed and cannot be installed here: browser tests are skipped"; fi
 
-unit: $(VENV)/.installed $(MODEL) postgres browser
+unit: $(VENV)/.installed $(MODEL) postgres redis browser webchat
 	$(VENV)/bin/pytest
 
-bot-test: $(MODEL)
+bot-test: $(MODEL) redis
 	cd bot && ../$(BOT_VENV)/bin/pytest -q tests
 	cd bot && $(RASA) data validate --domain domain --quiet
 	cd bot && $(RASA) test core --stories tests \

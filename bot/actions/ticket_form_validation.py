@@ -19,6 +19,7 @@ from actions.answer_messages import show_best_answer
 from actions.conversation import language_of, remind_privacy
 from actions.customer_identity import locked_fields, support_api
 from actions.labels import field_label, value_label
+from actions.message_edits import edited_answer
 from actions.reasks import answered, reask, reask_counts
 from actions.ticket_fields import FIELDS, FIELDS_THAT_MENTION_OTHERS, SHORT_FIELDS
 from shared.languages import API_LANGUAGE
@@ -53,12 +54,17 @@ class ValidateTicketForm(Action):
             for field, value in tracker.slots_to_validate().items()
             if field in FIELDS and field not in locked and value is not None and not isinstance(value, list)
         }
+        edit = edited_answer(tracker)
+        events: List[EventType] = []
+        if edit and edit[0] in FIELDS and edit[0] not in locked:
+            # An edited message changes the answer it gave; the question asked now is asked again.
+            events = [SlotSet(name, None) for name in candidates if name != edit[0]]
+            candidates = {edit[0]: edit[1]}
         if not candidates:
             # Nothing answered ("cancelar", "why?"): the form must reject the turn so the
             # interruption's rule runs, so this action sets no slot at all.
             return []
         counts = reask_counts(tracker)
-        events: List[EventType] = []
         filled = [f for f in FIELDS if tracker.get_slot(f) is not None and f not in candidates]
         for field, text in candidates.items():
             try:
@@ -76,6 +82,9 @@ class ValidateTicketForm(Action):
             events += [SlotSet(k, v) for k, v in values.items() if k in FIELDS or k in EXTRA_SLOTS]
             for done in values:
                 counts = answered(counts, done)
+            if edit and field in values:
+                change = f"{field_label(field, language)}: {value_label(values[field], language)}"
+                dispatcher.utter_message(response="utter_field_updated", changes=change)
             problem = reading.get("problem")
             if field not in values and problem is None:
                 events.append(SlotSet(field, None))  # part of a joint question: the rest is asked next
