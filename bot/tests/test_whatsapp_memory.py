@@ -1,16 +1,21 @@
 """What the channel remembers: the 24-hour customer-service window, and the stores that keep it
-(channels/whatsapp/memory.py, memory_store.py). Restarts are in test_whatsapp_restart.py."""
+(channels/whatsapp/memory.py, memory_store.py, redis_store.py). Restarts are in test_whatsapp_restart.py.
+
+The Redis store is tested on a private redis-server (redis_server.py), skipped where none is installed.
+"""
 
 import asyncio
 import logging
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Callable, Iterator, List, Mapping, Tuple
 
 import pytest
+import redis
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from redis_server import redis_server
 from whatsapp_harness import (
     HOUR,
     SENT_AT,
@@ -20,12 +25,14 @@ from whatsapp_harness import (
     Rasa,
     first_message,
     fixture,
+    free_socket,
     make_config,
 )
 
 from channels.whatsapp import WhatsAppInput
-from channels.whatsapp.memory import MAX_REPLAYS, SEEN, SIZES, ChannelMemory
+from channels.whatsapp.memory import MAX_REPLAYS, RETENTION, SEEN, SIZES, ChannelMemory, open_store
 from channels.whatsapp.memory_store import BoundedMap, InProcessStore, MemoryStore, SqlStore
+from channels.whatsapp.redis_store import RedisStore
 
 # The 24-hour customer-service window
 
@@ -95,13 +102,50 @@ def test_the_memory_forgets_the_oldest_entries_beyond_its_size() -> None:
 # The stores
 
 
-@pytest.fixture(params=["in process", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tuple[MemoryStore, Clock]]:
+@pytest.fixture(scope="module")
+def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str) -> str:
+    """The module's Redis server, emptied for each test."""
+    with redis.Redis.from_url(redis_server_url) as client:
+        client.flushall()
+    return redis_server_url
+
+
+# Opens a store over the test's database with a retention per kind: each call a new instance, as
+# after a restart.
+Open = Callable[[Mapping[str, float]], MemoryStore]
+
+
+def lasting(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Tuple[Open, Clock]:
     clock = Clock(SENT_AT)
-    if request.param == "sqlite":
-        yield SqlStore(f"sqlite:///{tmp_path / 'tracker.db'}", {}, clock), clock
-    else:
-        yield InProcessStore({"seen": 10, "window": 10}, clock), clock
+    if name == "redis":
+        url = request.getfixturevalue("redis_url")
+        return (lambda retention: RedisStore(url, retention, clock)), clock
+    path = tmp_path / "tracker.db"
+    return (lambda retention: SqlStore(f"sqlite:///{path}", retention, clock)), clock
+
+
+@pytest.fixture(params=["in process", "sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Tuple[MemoryStore, Clock]:
+    if request.param == "in process":
+        clock = Clock(SENT_AT)
+        return InProcessStore({"seen": 10, "window": 10}, clock), clock
+    opened, clock = lasting(request.param, request, tmp_path)
+    return opened({}), clock
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> Tuple[Open, Clock]:
+    return lasting(request.param, request, tmp_path)
+
+
+def keys(memory: MemoryStore, kind: str) -> List[str]:
+    return [entry.key for entry in memory.older_than(kind, float("inf"))]
 
 
 def test_a_store_keeps_values_by_kind_and_lists_a_kind_s_entries_older_than_a_time(
@@ -126,19 +170,32 @@ def test_a_store_keeps_values_by_kind_and_lists_a_kind_s_entries_older_than_a_ti
     assert memory.get("window", "wamid.a") == "other kind, same key"
 
 
-def test_the_database_drops_each_kind_past_its_retention_at_most_once_an_hour(tmp_path: Path) -> None:
-    clock = Clock(SENT_AT)
-    memory = SqlStore(f"sqlite:///{tmp_path / 'tracker.db'}", {"short": 10.0}, clock)
+def test_a_database_drops_each_kind_past_its_retention_at_most_once_an_hour(
+    reopen: Tuple[Open, Clock],
+) -> None:
+    opened, clock = reopen
+    memory = opened({"short": 10.0})
     memory.put("short", "a", "1")  # the first write prunes (nothing yet)
     memory.put("long", "a", "1")
     clock.now += 20
     memory.put("short", "b", "1")  # "a" is past its retention, but the hour is not over
-    assert memory.get("short", "a") == "1"
+    assert keys(memory, "short") == ["a", "b"]
 
     clock.now = SENT_AT + 3600
     memory.put("short", "c", "1")
-    assert [memory.get("short", key) for key in "abc"] == [None, None, "1"]
-    assert memory.get("long", "a") == "1"  # a kind without a retention is kept
+    assert keys(memory, "short") == ["c"]
+    assert keys(memory, "long") == ["a"]  # a kind without a retention is kept
+
+
+def test_a_database_s_memory_outlives_the_store_that_wrote_it(reopen: Tuple[Open, Clock]) -> None:
+    opened, clock = reopen
+    before = opened({})
+    before.put("seen", "wamid.a", "1")
+    before.put("payload", "wa-payload:1", "/choose_topic")
+
+    after = opened({})  # the bot restarted
+    assert after.get("payload", "wa-payload:1") == "/choose_topic"
+    assert after.older_than("seen", clock.now + 1) == [("wamid.a", "1", SENT_AT)]
 
 
 def test_the_memory_shares_the_tracker_s_sqlite_file_with_rasa_s_tracker_store(tmp_path: Path) -> None:
@@ -153,9 +210,30 @@ def test_the_memory_shares_the_tracker_s_sqlite_file_with_rasa_s_tracker_store(t
     assert SqlStore(f"sqlite:///{path}", {}, Clock(SENT_AT)).get("seen", "wamid.a") == "1"
 
 
-def test_only_sqlite_and_postgresql_are_accepted() -> None:
-    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
-        SqlStore("mysql://bot@localhost/tracker", {})
+def test_only_sqlite_postgresql_and_redis_are_accepted() -> None:
+    with pytest.raises(ValueError, match="SQLite, PostgreSQL or Redis"):
+        open_store("mysql://bot@localhost/tracker")
+
+
+def test_redis_expires_each_value_after_its_kind_s_retention(redis_url: str) -> None:
+    memory = open_store(redis_url, Clock(SENT_AT))
+    assert isinstance(memory, RedisStore)
+    memory.put(SEEN, "wamid.a", "1")
+    memory.put("unlisted", "a", "1")
+
+    seconds = memory.client.ttl("whatsapp:seen:wamid.a")
+    assert RETENTION[SEEN] - 5 <= seconds <= RETENTION[SEEN]
+    assert memory.client.ttl("whatsapp:unlisted:a") == -1  # no retention: kept until deleted
+
+
+@pytest.mark.parametrize("scheme", ["redis://:secret@", "rediss://", "unix://"])
+def test_an_unreachable_redis_is_named_with_what_to_do(scheme: str, tmp_path: Path) -> None:
+    with free_socket() as sock:  # a port nobody listens on
+        place = f"127.0.0.1:{sock.getsockname()[1]}/0"
+    url = scheme + (str(tmp_path / "redis.sock") if scheme == "unix://" else place)
+    with pytest.raises(ConnectionError, match="WHATSAPP_MEMORY_URL: no Redis answers") as raised:
+        open_store(url)
+    assert "make redis" in str(raised.value) and "secret" not in str(raised.value)
 
 
 def test_a_message_left_pending_is_handed_back_at_most_three_times_then_given_up() -> None:
@@ -191,7 +269,7 @@ def test_the_memory_url_comes_from_the_environment_first_and_may_be_left_empty(
     assert "WHATSAPP_MEMORY_URL" not in channel.config.missing()
 
 
-def test_a_fresh_checkout_without_its_var_folder_still_gets_its_memory_file(tmp_path) -> None:
+def test_a_fresh_checkout_without_its_var_folder_still_gets_its_memory_file(tmp_path: Path) -> None:
     path = tmp_path / "checkout" / "var" / "tracker.db"
     memory = SqlStore(f"sqlite:///{path}", {}, Clock(SENT_AT))
     memory.put("seen", "wamid.1", "1")

@@ -18,7 +18,8 @@ get a polite line; reactions, revocations and system notices are ignored. A send
 phone number or only by business-scoped user id (usernames). What the channel remembers (message ids,
 pending messages, each contact's last message for the 24-hour customer-service window, long button
 payloads) lives in ``WHATSAPP_MEMORY_URL`` (a SQL database; ``make run`` uses the tracker's own
-SQLite file), or in this process only when that is unset.
+SQLite file; a ``redis://``, ``rediss://`` or ``unix://`` URL selects Redis), or in this process only
+when that is unset.
 
 Modules: ``inbound`` (webhook, WhatsAppInput), ``message_kinds`` (what a message holds),
 ``media`` (files into the support API), ``outbound`` (WhatsAppOutput), ``memory``, ``config``

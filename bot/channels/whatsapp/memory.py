@@ -1,5 +1,5 @@
 """What the channel remembers between deliveries, in a store (``memory_store.py``): in this process
-within fixed bounds, or in the SQL database of WHATSAPP_MEMORY_URL so that it survives a restart.
+within fixed bounds, or in the SQL database or Redis of WHATSAPP_MEMORY_URL so that it survives a restart.
 
 Four kinds of memory, plus the messages taken in and not yet handled: the ids of messages handled
 (Meta redelivers what it thinks was lost), each contact's last message (the 24-hour customer-service
@@ -16,6 +16,8 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 from channels.whatsapp.memory_store import InProcessStore, MemoryStore, SqlStore
+from channels.whatsapp.redis_store import SCHEMES as REDIS_SCHEMES
+from channels.whatsapp.redis_store import RedisStore
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,12 @@ ALIAS_PREFIX = "wa-payload:"
 
 
 def open_store(url: str, clock: Callable[[], float] = time.time) -> MemoryStore:
-    """The SQL store at ``url`` (WHATSAPP_MEMORY_URL), or the in-process one when it is empty."""
-    return SqlStore(url, RETENTION, clock) if url else InProcessStore(SIZES, clock)
+    """The Redis or SQL store at ``url`` (WHATSAPP_MEMORY_URL), or the in-process one when it is empty."""
+    if not url:
+        return InProcessStore(SIZES, clock)
+    if url.startswith(REDIS_SCHEMES):
+        return RedisStore(url, RETENTION, clock)
+    return SqlStore(url, RETENTION, clock)
 
 
 class ChannelMemory:

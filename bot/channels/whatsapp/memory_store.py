@@ -1,4 +1,5 @@
-"""Where the WhatsApp channel keeps what it remembers: in this process, or in a SQL database.
+"""Where the WhatsApp channel keeps what it remembers: in this process, or in a SQL database (or in
+Redis: redis_store.py).
 
 A store holds string values under (kind, key), each with the time it was written, so that the
 channel can list one kind's entries written before a time (the messages a crash left half-handled).
@@ -17,7 +18,7 @@ from sqlalchemy.engine import URL, make_url
 
 TABLE = "whatsapp_channel_memory"
 PRUNE_EVERY_SECONDS = 60 * 60
-# How long a call may wait for a database another connection holds, or for a PostgreSQL server.
+# How long a call may wait for a database another connection holds, or for a PostgreSQL or Redis server.
 WAIT_SECONDS = 2
 
 # The two databases whose upsert (INSERT … ON CONFLICT DO UPDATE) SQLAlchemy offers alike.
@@ -94,6 +95,22 @@ class InProcessStore:
         return sorted(entries, key=lambda entry: entry.updated_at)
 
 
+class Retention:
+    """How long a lasting store keeps each kind (seconds); what is older is dropped at most once an
+    hour, so that pruning costs one statement per kind an hour rather than one per write."""
+
+    def __init__(self, seconds: Mapping[str, float]) -> None:
+        self.seconds = dict(seconds)
+        self._pruned_at = float("-inf")
+
+    def due(self, now: float) -> Dict[str, float]:
+        """Each kind with the time before which its entries go, if the last pruning is an hour old."""
+        if now - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return {}
+        self._pruned_at = now
+        return {kind: now - seconds for kind, seconds in self.seconds.items()}
+
+
 def _engine_options(url: URL) -> Dict[str, Any]:
     """Waits bounded by WAIT_SECONDS, so a busy database fails a call instead of stalling the loop."""
     if url.get_backend_name() == "sqlite":
@@ -122,14 +139,15 @@ class SqlStore:
         parsed = make_url(url)
         backend = parsed.get_backend_name()
         if backend not in UPSERTS:
-            raise ValueError(f"WHATSAPP_MEMORY_URL: a SQLite or PostgreSQL URL is expected, not {backend}")
+            raise ValueError(
+                f"WHATSAPP_MEMORY_URL: a SQLite, PostgreSQL or Redis URL is expected, not {backend}"
+            )
         self._upsert = UPSERTS[backend]
         if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
             # A fresh checkout has no var/ yet: SQLite makes the file, not its folder.
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.retention = dict(retention)
+        self.retention = Retention(retention)
         self.clock = clock
-        self._pruned_at = float("-inf")
         self.engine = create_engine(parsed, future=True, **_engine_options(parsed))
         self.table = Table(
             TABLE,
@@ -157,11 +175,9 @@ class SqlStore:
         )
         with self.engine.begin() as connection:
             connection.execute(upsert)
-            if now - self._pruned_at >= PRUNE_EVERY_SECONDS:
-                self._pruned_at = now
-                for pruned, seconds in self.retention.items():
-                    old = self.table.c.updated_at < now - seconds
-                    connection.execute(delete(self.table).where(self.table.c.kind == pruned, old))
+            for pruned, before in self.retention.due(now).items():
+                old = self.table.c.updated_at < before
+                connection.execute(delete(self.table).where(self.table.c.kind == pruned, old))
 
     def delete(self, kind: str, key: str) -> None:
         with self.engine.begin() as connection:
