@@ -24,7 +24,7 @@ from api.auth import RateLimiter
 from api.clock import Clock, SystemClock
 from api.db import make_engine, migrate, session_factory
 from api.files.service import FileRefused
-from api.files.storage import LocalFileStore
+from api.files.storage import file_store_from
 from api.identity.end_users import IdentitySigner
 from api.identity.portal_tokens import PortalKeys
 from api.index_watch import watch_index
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.end_user_limiter = RateLimiter(settings.end_user_rate_limit_per_minute)
     app.state.client_limiter = RateLimiter(settings.client_rate_limit_per_minute)
     app.state.portal_keys = PortalKeys.from_settings(settings)
-    app.state.file_store = LocalFileStore(settings.files_dir)
+    app.state.file_store = file_store_from(settings)
     if not settings.identity_secret:
         log.warning("IDENTITY_SECRET is not set: verified identities end when the API restarts")
     app.state.identity_signer = IdentitySigner(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +73,19 @@ class Settings(BaseSettings):
     )
     identity_minutes: int = Field(60, ge=1, description="How long a verified end-user identity lasts.")
     files_dir: Path = Field(ROOT / "var" / "files", description="Where files sent in chats are kept.")
+    files_store: Literal["local", "s3"] = Field(
+        "local", description="Where chat files go: `local` (FILES_DIR) or `s3` (the bucket S3_BUCKET)."
+    )
+    s3_endpoint_url: str = Field(
+        "", description="URL of an S3-compatible store, e.g. http://127.0.0.1:9000 (empty: AWS S3)."
+    )
+    s3_bucket: str = Field("", description="Bucket chat files go to with FILES_STORE=s3; it must exist.")
+    s3_region: str = Field("", description="Region of S3_BUCKET, e.g. sa-east-1 (required with s3).")
+    s3_access_key_id: str = Field(
+        "", description="S3 access key; empty with S3_SECRET_ACCESS_KEY: boto3's own (e.g. an instance role)."
+    )
+    s3_secret_access_key: str = Field("", description="The secret of S3_ACCESS_KEY_ID.")
+    s3_key_prefix: str = Field("", description="Prefix of the chat files' object names, e.g. chat-files/.")
     max_attachment_bytes: int = Field(
         16 * 1024 * 1024, ge=1, description="Largest chat file, in bytes (the WhatsApp channel reads it too)."
     )
@@ -84,6 +98,10 @@ class Settings(BaseSettings):
         description="MIME types a chat file may have, comma-separated (screenshots, logs, documents, "
         "voice notes, short videos).",
     )
+
+    @property
+    def accepted_attachment_types(self) -> frozenset[str]:
+        return frozenset(kind.strip().lower() for kind in self.attachment_types.split(",") if kind.strip())
 
     @property
     def rasa_url(self) -> str:

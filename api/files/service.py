@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.files.models import ChatFile
-from api.files.storage import FileStore
+from api.files.storage import SAFE_KEY, FileStore
 from api.identity.end_users import EndUser
 from api.tickets.models import Ticket
 from api.tickets.service import Forbidden, IdentityRequired, NotFound
@@ -104,7 +104,7 @@ def files_of(session: Session, ticket_number: int) -> list[ChatFile]:
 
 def readable_file(session: Session, principal: Principal, end_user: EndUser | None, file_id: str) -> ChatFile:
     """The file, for support staff (admin keys) and for its ticket's verified contact only."""
-    row = session.get(ChatFile, file_id) if re.fullmatch(r"[0-9a-f]{32}", file_id) else None
+    row = session.get(ChatFile, file_id) if SAFE_KEY.fullmatch(file_id) else None
     if principal.is_admin:
         if row is None:
             raise NotFound(f"file {file_id} not found")

@@ -1,4 +1,4 @@
-"""Where file contents live: a local folder (the default), behind one small interface."""
+"""Where file contents live: a local folder (the default) or an S3 bucket, behind one small interface."""
 
 from __future__ import annotations
 
@@ -7,12 +7,30 @@ import re
 from pathlib import Path
 from typing import Protocol
 
-SAFE_KEY = re.compile(r"^[0-9a-f]{32}$")
+from core.settings import Settings
+
+SAFE_KEY = re.compile(r"[0-9a-f]{32}")  # used with fullmatch: "$" would let a trailing newline in
 
 
 class FileStore(Protocol):
     def put(self, key: str, content: bytes) -> None: ...
     def get(self, key: str) -> bytes | None: ...
+
+
+def checked_key(key: str) -> str:
+    """``key`` if it is one of the API's own ids; anything else is a bug, never a path or object name."""
+    if not SAFE_KEY.fullmatch(key):
+        raise ValueError(f"not a file key: {key!r}")
+    return key
+
+
+def file_store_from(settings: Settings) -> FileStore:
+    """The store FILES_STORE names; an incomplete S3 configuration stops the start, naming what is missing."""
+    if settings.files_store == "local":
+        return LocalFileStore(settings.files_dir)
+    from api.files.s3_store import S3FileStore  # boto3 loads only where S3 is used
+
+    return S3FileStore.from_settings(settings)
 
 
 class LocalFileStore:
@@ -36,6 +54,4 @@ class LocalFileStore:
         return path.read_bytes() if path.is_file() else None
 
     def _path(self, key: str) -> Path:
-        if not SAFE_KEY.match(key):  # keys are the API's own ids; anything else is a bug, not a path
-            raise ValueError(f"not a file key: {key!r}")
-        return self.folder / key
+        return self.folder / checked_key(key)

@@ -21,8 +21,7 @@ class StoredFile(FileOut):
 
 
 def limits_of(settings: SettingsDep) -> FileLimits:
-    types = frozenset(kind.strip().lower() for kind in settings.attachment_types.split(",") if kind.strip())
-    return FileLimits(settings.max_attachment_bytes, types)
+    return FileLimits(settings.max_attachment_bytes, settings.accepted_attachment_types)
 
 
 @router.post("", status_code=201, response_model=StoredFile, responses={413: {}, 415: {}, 422: {}})

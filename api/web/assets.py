@@ -38,8 +38,9 @@ class Bundle:
     def text(self) -> str:
         return "\n".join(path.read_text(encoding="utf-8") for path in self.paths)
 
-    def response(self) -> Response:
-        body = self.text().encode("utf-8")
+    def response(self, text: str | None = None) -> Response:
+        """The bundle's text (or ``text``, made from it by the route) with its caching headers."""
+        body = (self.text() if text is None else text).encode("utf-8")
         modified = max(path.stat().st_mtime for path in self.paths)
         headers = {
             **NO_CACHE,

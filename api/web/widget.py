@@ -11,6 +11,7 @@ The script and the stylesheet are kept in parts (``static/widget/``) and served 
 from __future__ import annotations
 
 import html
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import SettingsDep
 from api.web.assets import NO_CACHE, Bundle
+from core.settings import Settings
 
 router = APIRouter(tags=["widget"])
 STATIC = Path(__file__).resolve().parent / "static"
@@ -34,13 +36,23 @@ STYLESHEET = Bundle(
 )
 
 
+# Where head.js takes the API's file limits: written in as the script is served, so the paper clip
+# refuses exactly what the API would (MAX_ATTACHMENT_BYTES, ATTACHMENT_TYPES) with no copy to keep equal.
+FILE_LIMITS_MARK = "/* the API's file limits */ null"
+
+
+def script_text(settings: Settings) -> str:
+    limits = {"maxBytes": settings.max_attachment_bytes, "types": sorted(settings.accepted_attachment_types)}
+    return SCRIPT.text().replace(FILE_LIMITS_MARK, json.dumps(limits), 1)
+
+
 def _asset(name: str, media_type: str) -> FileResponse:
     return FileResponse(STATIC / name, media_type=media_type, headers=NO_CACHE)
 
 
 @router.get("/static/widget.js", include_in_schema=False)
-def widget_script() -> Response:
-    return SCRIPT.response()
+def widget_script(settings: SettingsDep) -> Response:
+    return SCRIPT.response(script_text(settings))
 
 
 @router.get("/static/widget.css", include_in_schema=False)

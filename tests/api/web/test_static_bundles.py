@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.web import dashboard, web_pages, widget
 from api.web.assets import Bundle
+from core.settings import Settings
 
 BUNDLES = {
     "/static/widget.js": widget.SCRIPT,
@@ -34,6 +35,7 @@ def test_a_script_is_one_closure_from_its_head_to_its_tail() -> None:
 
 def test_each_url_serves_its_parts_in_order_revalidated_on_every_load() -> None:
     app = FastAPI()
+    app.state.settings = Settings()
     app.include_router(web_pages)
     with TestClient(app) as client:
         for url, bundle in BUNDLES.items():
@@ -42,5 +44,14 @@ def test_each_url_serves_its_parts_in_order_revalidated_on_every_load() -> None:
             assert response.headers["content-type"] == bundle.media_type
             assert response.headers["cache-control"] == "no-cache"
             assert response.headers["etag"].startswith('"') and response.headers["last-modified"]
-            assert response.text == bundle.text()
+            served = widget.script_text(Settings()) if bundle is widget.SCRIPT else bundle.text()
+            assert response.text == served
             assert client.get(url).headers["etag"] == response.headers["etag"], "the ETag is stable"
+
+
+def test_the_widget_refuses_in_the_browser_exactly_what_the_api_refuses() -> None:
+    """The paper clip's size and types are the API's settings, written into the script it serves."""
+    settings = Settings(max_attachment_bytes=5 * 1024 * 1024, attachment_types="image/png, application/PDF")
+    script = widget.script_text(settings)
+    assert widget.FILE_LIMITS_MARK in widget.SCRIPT.text() and widget.FILE_LIMITS_MARK not in script
+    assert 'const FILE_LIMITS = {"maxBytes": 5242880, "types": ["application/pdf", "image/png"]};' in script

@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from api.web.widget import SCRIPT, STATIC, STYLESHEET
+from api.web.widget import SCRIPT, STATIC, STYLESHEET, script_text
+from core.settings import Settings
 
 PORTAL_TOKEN = "portal-jwt-for-the-widget-test"
 KEPT_TEXT = "I received the file {name}. It goes with the ticket opened in this conversation."
@@ -53,12 +54,11 @@ class RasaStandIn:
         return 201, {"file": stored, "messages": [{"recipient_id": sender, "text": text}]}
 
 
-def portal_page(rasa_url: str, attributes: str) -> str:
+def portal_page(rasa_url: str, script: str) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Portal</title></head>
 <body><h1>Customer portal</h1>
-<script src="/static/widget.js" data-rasa-url="{rasa_url}" data-portal-token="{PORTAL_TOKEN}" {attributes}
-  defer></script>
+<script src="{script}" data-rasa-url="{rasa_url}" data-portal-token="{PORTAL_TOKEN}" defer></script>
 </body></html>"""
 
 
@@ -129,21 +129,26 @@ def rasa_stand_in() -> Iterator[RasaStandIn]:
 
 @contextmanager
 def portal(rasa_url: str) -> Iterator[str]:
-    """The portal's base URL: ``/`` embeds the widget with a 1 MB limit, ``/default`` without one."""
+    """The portal's base URL: ``/`` embeds the widget of an API that accepts files up to 1 MiB,
+    ``/default`` the widget of an API with the default settings (16 MiB)."""
     pages = {
-        "/": portal_page(rasa_url, 'data-max-file-mb="1"'),
-        "/default": portal_page(rasa_url, ""),
+        "/": portal_page(rasa_url, "/small/widget.js"),
+        "/default": portal_page(rasa_url, "/static/widget.js"),
+    }
+    scripts = {
+        "/small/widget.js": script_text(Settings(max_attachment_bytes=1024 * 1024)),
+        "/static/widget.js": script_text(Settings()),
     }
 
     def respond(handler: BaseHTTPRequestHandler, method: str) -> None:
         path = urlsplit(handler.path).path
         if path in pages:
             _send(handler, 200, pages[path].encode(), "text/html; charset=utf-8")
-        elif path == "/static/widget.js":
-            _send(handler, 200, SCRIPT.text().encode(), SCRIPT.media_type)
-        elif path == "/static/widget.css":
+        elif path in scripts:
+            _send(handler, 200, scripts[path].encode(), SCRIPT.media_type)
+        elif path.endswith("/widget.css"):
             _send(handler, 200, STYLESHEET.text().encode(), STYLESHEET.media_type)
-        elif path == "/static/widget-i18n.json":
+        elif path.endswith("/widget-i18n.json"):
             _send(handler, 200, (STATIC / "widget-i18n.json").read_bytes(), "application/json")
         else:
             _send(handler, 404, b"not found", "text/plain")

@@ -6,8 +6,8 @@
  * Talks to Rasa's REST channel (POST {rasa}/webhooks/rest/webhook, {sender, message, metadata?})
  * and renders its replies: text, knowledge-base answers as article cards, buttons as quick replies.
  * Optional attributes: data-timeout-ms (request timeout, default 15000); data-portal-token (the
- * portal's signed JWT for its logged-in user, so the bot knows who is chatting); data-max-file-mb
- * (largest file the paper clip sends, default 16: the API's MAX_ATTACHMENT_BYTES in MiB).
+ * portal's signed JWT for its logged-in user, so the bot knows who is chatting). The paper clip
+ * takes the API's own file limits (MAX_ATTACHMENT_BYTES, ATTACHMENT_TYPES), written in when served.
  * Files go raw to {rasa}/webhooks/rest/files?sender=…, which keeps them with the conversation: the
  * browser never holds the support API's key.
  *
@@ -32,24 +32,27 @@
   // The portal's signed token for its logged-in user (a JWT the portal's server renders into the tag);
   // the bot then knows who is chatting and may show that customer's own tickets.
   const PORTAL_TOKEN = script.getAttribute("data-portal-token") || "";
-  // Checked before sending, so a file the channel would refuse is not uploaded for nothing.
+  // Checked before sending, so a file the channel would refuse is not uploaded for nothing. The API
+  // writes its limits in where the mark is (api/web/widget.py): the same limits it enforces.
   const MIB = 1024 * 1024;
-  const FILE_MB_ATTRIBUTE = Number(script.getAttribute("data-max-file-mb"));
-  const MAX_FILE_MB = FILE_MB_ATTRIBUTE > 0 ? FILE_MB_ATTRIBUTE : 16;
-  const MAX_FILE_BYTES = Math.floor(MAX_FILE_MB * MIB);
-  // What the support API accepts (core/settings.py attachment_types): screenshots, PDFs, logs, archives,
-  // office documents. The picker offers these; a file the browser names no type for is typed by its
-  // extension, and the channel and the API check again.
-  const FILE_TYPES_BY_EXTENSION = {
+  const FILE_LIMITS = /* the API's file limits */ null;
+  const MAX_FILE_BYTES = FILE_LIMITS.maxBytes;
+  const MAX_FILE_MB = Math.round((MAX_FILE_BYTES / MIB) * 10) / 10;
+  const FILE_TYPES = new Set(FILE_LIMITS.types);
+  // A file the browser names no type for (logs, some archives, voice notes) is typed by its extension;
+  // the picker offers the extensions of the accepted types. The channel and the API check again.
+  const TYPES_BY_EXTENSION = {
     jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif",
     pdf: "application/pdf", txt: "text/plain", log: "text/plain", csv: "text/csv", json: "application/json",
     xml: "application/xml", zip: "application/zip", doc: "application/msword", xls: "application/vnd.ms-excel",
     docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ogg: "audio/ogg", opus: "audio/ogg", mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", amr: "audio/amr",
+    mp4: "video/mp4", "3gp": "video/3gpp",
   };
-  const FILE_TYPES = new Set([
-    ...Object.values(FILE_TYPES_BY_EXTENSION), "text/xml", "application/x-zip-compressed",
-  ]);
+  const FILE_TYPES_BY_EXTENSION = Object.fromEntries(
+    Object.entries(TYPES_BY_EXTENSION).filter(([, type]) => FILE_TYPES.has(type)),
+  );
   const FILE_ACCEPT = [...FILE_TYPES, ...Object.keys(FILE_TYPES_BY_EXTENSION).map((ext) => "." + ext)].join(",");
   const STORAGE_KEY = "erp-support-widget:v1";
   const MAX_STORED = 50;
