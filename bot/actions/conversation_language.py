@@ -17,14 +17,23 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.customer_identity import identity_slots
-from shared.language_choice import Evidence, choose_language, ordinary_words
+from shared.language_choice import CHANNEL, Evidence, choose_language, ordinary_words
+from shared.languages import channel_language
 
 # Answers to these questions are names, addresses and codes: they never move the language.
 IDENTITY_QUESTIONS = ("contact_name", "contact_email", "company_code", "version", "attachments")
 
 
 def message_evidence(tracker: Tracker) -> Optional[Evidence]:
-    """The evidence the language detector found in the latest message, if any."""
+    """The evidence the language detector found in the latest message, if any.
+
+    A payload ("/greet", a button) skips the NLU pipeline, detector included: its only evidence is
+    the language the channel declared (a widget opening with an initial payload on a Spanish page).
+    """
+    latest = tracker.latest_message
+    if (latest.get("text") or "").startswith("/"):
+        hint = channel_language(latest.get("metadata"))
+        return Evidence(hint, CHANNEL, 0.5, 0) if hint else None
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "language" and entity.get("role"):
             words = len(ordinary_words(tracker.latest_message.get("text") or ""))

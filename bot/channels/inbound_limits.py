@@ -53,11 +53,12 @@ def checked_sender(value: Any) -> str:
     return value
 
 
-def checked_text(value: Any) -> Optional[str]:
-    """The message text: a string, or nothing (Rasa fails on any other type)."""
-    if value is None or isinstance(value, str):
+def checked_text(value: Any) -> str:
+    """The message text: a string (Rasa fails on any other type, and on none: a widget that opens
+    without a first message sends ``null``)."""
+    if isinstance(value, str):
         return value
-    raise Refused("'message' must be a string")
+    raise Refused("'message' must be a string" if value is not None else "'message' is missing")
 
 
 def too_long(text: Optional[str]) -> bool:

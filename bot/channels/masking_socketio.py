@@ -173,7 +173,10 @@ class MaskingSocketIOInput(SocketIOInput):
             sender = data.get("session_id") if self.session_persistence else sid
             if self.session_persistence:
                 self.session_id_given(sender)
-            message = web_message(sender, data.get("message", ""), data.get(self.metadata_key or "metadata"))
+            metadata = data.get(self.metadata_key or "metadata")
+            # rasa-webchat and other botfront widgets send their metadata as "customData".
+            metadata = data.get("customData") if metadata is None else metadata
+            message = web_message(sender, data.get("message"), metadata)
         except Refused as exc:
             log.warning("socket.io message from %s refused: %s", sid, exc)
             return {"error": str(exc)}

@@ -21,7 +21,7 @@ class WebMessage:
     """A client's message, checked but not yet masked."""
 
     sender_id: str
-    text: Optional[str]
+    text: str
     client: ClientMetadata
 
 

@@ -220,10 +220,11 @@ async def test_metadata_that_is_not_a_small_json_object_is_a_bad_request(rest: R
     assert rest.agent.messages == []
 
 
+@pytest.mark.parametrize("message", [{"text": "oi"}, None], ids=["object", "null"])
 @pytest.mark.asyncio
-async def test_a_message_that_is_not_a_string_is_a_bad_request(rest: Rest) -> None:
-    status, _ = await rest.post({"sender": "customer-1", "message": {"text": "oi"}})
-    assert status == 400
+async def test_a_message_that_is_not_a_string_is_a_bad_request(rest: Rest, message: Any) -> None:
+    status, answer = await rest.post({"sender": "customer-1", "message": message})
+    assert status == 400 and "'message'" in answer["error"]
     assert rest.agent.messages == []
 
 

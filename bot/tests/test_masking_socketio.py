@@ -131,6 +131,15 @@ async def test_a_message_without_a_usable_session_is_refused_and_not_handed_on(
 
 
 @pytest.mark.asyncio
+async def test_a_widget_opening_without_a_first_message_is_refused_not_crashed(browser: Browser) -> None:
+    """rasa-webchat with no initPayload sends ``message: null`` on opening; Rasa would fail on it."""
+    await browser.session()
+    answer = await browser.say({"message": None, "customData": {"language": "es"}, "session_id": SESSION})
+    assert answer == {"error": "'message' is missing"}
+    assert browser.agent.messages == []
+
+
+@pytest.mark.asyncio
 async def test_a_message_that_is_not_an_object_is_refused(browser: Browser) -> None:
     answer = await browser.say("oi")
     assert "error" in answer
@@ -154,6 +163,14 @@ async def test_forged_identity_phone_and_channel_never_reach_rasa(browser: Brows
     [message] = browser.agent.messages
     assert message.metadata == {"language": "en"}
     assert message.input_channel == "socketio"
+
+
+@pytest.mark.asyncio
+async def test_the_metadata_rasa_webchat_sends_as_custom_data_is_read(browser: Browser) -> None:
+    await browser.session()
+    await browser.say({"message": "hola", "customData": {"language": "es"}, "session_id": SESSION})
+    [message] = browser.agent.messages
+    assert message.metadata == {"language": "es"}
 
 
 @pytest.mark.asyncio
