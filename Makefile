@@ -70,7 +70,7 @@ $(BOT_VENV)/.installed: bot/requirements.txt
 
 $(INDEX): $(VENV)/.installed $(ARTICLES) $(INDEX_CODE)
 	@echo "==> Search index (only new or changed articles are embedded)"
-	$(VENV)/bin/python -m pipelines ingest knowledge/articles
+	$(VENV)/bin/python -m pipelines ingest
 	@touch $@
 
 $(MODEL): $(BOT_VENV)/.installed $(BOT_DATA)

@@ -37,7 +37,7 @@ from api.tickets.service import Conflict, Forbidden, NotFound, Rules
 from api.web import web_pages
 from core.logs import configure_logging, request_id_var
 from core.settings import Settings, get_settings
-from pipelines.ingestion import open_index
+from pipelines.ingestion import knowledge_sources, open_index
 from search.embeddings import load_embedder
 from search.searcher import Searcher
 
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.session_factory = session_factory(engine)
         embedder = load_embedder(settings.embedding_model)
         app.state.index_dir = settings.index_dir
-        app.state.searcher = Searcher(open_index(settings.index_dir, embedder, settings.knowledge_dir))
+        app.state.searcher = Searcher(open_index(settings.index_dir, embedder, knowledge_sources(settings)))
         # The first question pays for lazy loading (language models, encoder graph): pay it before
         # the first customer does, whose bot gives up on the API after a few seconds.
         app.state.searcher.search("horário de atendimento do suporte", k=1)

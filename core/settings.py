@@ -22,6 +22,29 @@ class Settings(BaseSettings):
     )
     knowledge_dir: Path = Field(ROOT / "knowledge" / "articles", description="Article folder.")
     index_dir: Path = Field(ROOT / "var" / "index", description="Where the built index lives.")
+    # Syncing Confluence and Zendesk (`python -m pipelines sync`).
+    synced_dir: Path = Field(
+        ROOT / "var" / "synced", description="Where synced articles are kept, one folder per source."
+    )
+    sync_timeout_seconds: float = Field(30.0, gt=0, description="Timeout of each request a sync makes.")
+    confluence_user: str = Field(
+        "", description="Confluence Cloud: the account e-mail (with CONFLUENCE_API_TOKEN)."
+    )
+    confluence_api_token: str = Field("", description="Confluence Cloud: an API token of CONFLUENCE_USER.")
+    confluence_token: str = Field(
+        "", description="Confluence Data Center: a personal access token (sent as Bearer; empty: anonymous)."
+    )
+    zendesk_email: str = Field("", description="Zendesk: an agent's e-mail (with ZENDESK_API_TOKEN).")
+    zendesk_api_token: str = Field("", description="Zendesk: an API token (basic auth EMAIL/token:TOKEN).")
+    zendesk_base_url: str = Field(
+        "", description="Zendesk API address instead of https://SUBDOMAIN.zendesk.com (e.g. a proxy)."
+    )
+    zendesk_full_sync_days: int = Field(
+        7,
+        ge=0,
+        description="Zendesk syncs list every article again (so archived ones leave) when the last full "
+        "listing is this many days old; in between they read the incremental export (0 = always list).",
+    )
     embedding_model: str = Field(
         "use-multilingual-v3",
         description="use-multilingual-v3 (packaged USE), all-MiniLM-L6-v2 (packaged) or a local "

@@ -26,7 +26,7 @@ import numpy as np
 
 from core.languages import detect_language
 from core.settings import get_settings
-from pipelines.ingestion import open_index
+from pipelines.ingestion import knowledge_sources, open_index
 from search.answer_model import AnswerCase, AnswerModel
 from search.answer_selection import ANSWER_ARTICLES, AnswerSelector, answering_lines
 from search.embeddings import load_embedder
@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true", help="fit the answer model and save it")
     args = parser.parse_args(argv)
     settings = get_settings()
-    index = open_index(settings.index_dir, load_embedder(settings.embedding_model), settings.knowledge_dir)
+    embedder = load_embedder(settings.embedding_model)
+    index = open_index(settings.index_dir, embedder, knowledge_sources(settings))
     questions = load_answer_set()
     model = None
     if args.fit:

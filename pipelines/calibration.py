@@ -28,7 +28,7 @@ import yaml
 from core.logs import configure_logging
 from core.settings import ROOT, get_settings
 from pipelines.answer_evaluation import ANSWER_SET, AnswerQuestion, contains, load_answer_set, shown
-from pipelines.ingestion import open_index
+from pipelines.ingestion import knowledge_sources, open_index
 from search.confidence import CALIBRATION_FILE, ConfidenceModel, HitEvidence, threshold_for_precision
 from search.embeddings import load_embedder
 from search.searcher import Searcher
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     with contextlib.redirect_stdout(sys.stderr):
         embedder = load_embedder(settings.embedding_model)
-        searcher = Searcher(open_index(settings.index_dir, embedder, settings.knowledge_dir))
+        searcher = Searcher(open_index(settings.index_dir, embedder, knowledge_sources(settings)))
         dev_set = load_dev_set()
         out_of_domain = observe(searcher, [q for q in dev_set if q.article is None])
         in_domain = observe(searcher, [q for q in dev_set if q.article is not None])

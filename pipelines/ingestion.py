@@ -7,10 +7,12 @@ reported with its path and reason and skipped; it never stops the rest or touche
 
 Sources: a folder or ``.md`` file (the project's Markdown format), a Zendesk Help Center page
 (``.json``) or a folder of them, a Confluence HTML export (``.html``) or storage-format page
-(``.xhtml``).
+(``.xhtml``), an article saved by ``python -m pipelines sync`` (``.article.json``). With no sources
+named, the knowledge base is :func:`knowledge_sources`: the article folder and every synced mirror.
 
 Usage::
 
+    python -m pipelines ingest                      # KNOWLEDGE_DIR and every folder in SYNCED_DIR
     python -m pipelines ingest knowledge/articles exports/zendesk/ exports/confluence/
 """
 
@@ -21,8 +23,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.articles import Article, ArticleError
+from core.articles import Article, ArticleError, article_from_dict
 from core.languages import detect_language
+from core.settings import Settings
 from knowledge.confluence_html import load_confluence_html_export, load_confluence_storage
 from knowledge.markdown import load_article
 from knowledge.sections import slugify
@@ -32,6 +35,8 @@ from search.index import KnowledgeIndex, article_hash
 from search.store import read_manifest
 
 MAX_DELETE_SHARE = 0.2
+# An article as `pipelines sync` keeps it (core.articles.article_to_dict), one file each.
+ARTICLE_SUFFIX = ".article.json"
 # Up to this many changed articles (or this share of the index) are applied to the index in place;
 # more, or too many dead rows left behind by earlier updates, and the index is rebuilt.
 INCREMENTAL_MAX_ARTICLES = 20
@@ -71,14 +76,27 @@ class SourceDefaults:
     lang: str | None = None  # None: detect from the text
 
 
-def _with_language(article: Article, defaults: SourceDefaults) -> Article:
+def with_language(article: Article, defaults: SourceDefaults) -> Article:
     if defaults.lang:
         return dataclasses.replace(article, lang=defaults.lang)
     text = " ".join([article.title, *(section.text for section in article.sections)])[:2000]
     return dataclasses.replace(article, lang=detect_language(text) or "pt-BR")
 
 
+def knowledge_sources(settings: Settings) -> list[Path]:
+    """The whole knowledge base: the article folder and every synced mirror (hidden folders are staging)."""
+    synced = settings.synced_dir
+    mirrors = (
+        sorted(p for p in synced.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if synced.is_dir()
+        else []
+    )
+    return [settings.knowledge_dir, *mirrors]
+
+
 def _is_zendesk_page(path: Path) -> bool:
+    if path.name.endswith(ARTICLE_SUFFIX):
+        return False
     try:
         return "articles" in json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -108,17 +126,19 @@ def load_sources(sources: list[Path], defaults: SourceDefaults) -> tuple[list[Ar
             try:
                 if path.suffix == ".md":
                     articles.append(load_article(path))
+                elif path.name.endswith(ARTICLE_SUFFIX):
+                    articles.append(_load_synced(path))
                 elif path.suffix == ".html":
                     page = load_confluence_html_export(
                         path, lang="pt-BR", product=defaults.product, module=defaults.module, url=""
                     )
-                    articles.append(_with_language(page, defaults))
+                    articles.append(with_language(page, defaults))
                 elif path.suffix == ".xhtml":
                     page = load_confluence_storage(
                         path.read_text(encoding="utf-8"), article_id=slugify(path.stem), title=path.stem,
                         lang="pt-BR", product=defaults.product, module=defaults.module, url="",
                     )  # fmt: skip
-                    articles.append(_with_language(page, defaults))
+                    articles.append(with_language(page, defaults))
             except (ArticleError, OSError, UnicodeDecodeError) as exc:
                 problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
     unique: dict[str, Article] = {}
@@ -128,6 +148,13 @@ def load_sources(sources: list[Path], defaults: SourceDefaults) -> tuple[list[Ar
         else:
             unique[article.id] = article
     return list(unique.values()), problems
+
+
+def _load_synced(path: Path) -> Article:
+    try:
+        return article_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ArticleError(f"{path}: not a synced article ({type(exc).__name__}: {exc})") from exc
 
 
 def ingest(
@@ -175,11 +202,17 @@ def ingest(
     return report
 
 
-def open_index(index_dir: Path, embedder: Embedder, knowledge_dir: Path) -> KnowledgeIndex:
-    """The index on disk; built from ``knowledge_dir`` first when there is none usable."""
+def open_index(index_dir: Path, embedder: Embedder, sources: Path | list[Path]) -> KnowledgeIndex:
+    """The index on disk; built from ``sources`` (usually :func:`knowledge_sources`) when none is usable."""
     manifest = read_manifest(index_dir)
     if manifest is None or not manifest.compatible(embedder.name):
-        ingest([knowledge_dir], index_dir, embedder, force=True, progress=False)
+        ingest(
+            [sources] if isinstance(sources, Path) else sources,
+            index_dir,
+            embedder,
+            force=True,
+            progress=False,
+        )
         manifest = read_manifest(index_dir)
         assert manifest is not None
     return KnowledgeIndex.load(index_dir, embedder, manifest)
