@@ -11,6 +11,7 @@ Macros, as stored (``ac:structured-macro``) or as exported (``div`` with Conflue
 - info / tip / note / warning / panel → their body, preceded by the title in bold when there is one;
 - code / noformat → a fenced code block (with the language when given), title in bold above it;
 - status → its title in brackets, e.g. ``[CONCLUÍDO]``;
+- task lists → a checklist (``- [x] …`` when complete, ``- [ ] …`` otherwise) of the tasks' bodies;
 - page links and user mentions → their text; unknown macros → their rich-text body, if any.
 
 Usage::
@@ -26,6 +27,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html.entities import name2codepoint
@@ -50,7 +52,7 @@ NAMESPACES = {
 PANEL_MACROS = frozenset({"panel", "info", "tip", "note", "warning"})
 CODE_MACROS = frozenset({"code", "noformat"})
 # Storage elements with nothing to read (an image's caption goes with the image).
-SILENT_ELEMENTS = ("ac:image", "ac:emoticon", "ac:placeholder", "ac:task-id", "ac:task-status")
+SILENT_ELEMENTS = ("ac:image", "ac:emoticon", "ac:placeholder")
 # Export markup that carries no readable text: anchors, images, icons, table of contents. (The attachments
 # list, breadcrumbs and page metadata sit outside #main-content, the only part read.)
 SILENT_EXPORT_CLASSES = (
@@ -60,6 +62,10 @@ SILENT_EXPORT_CLASSES = (
     ".expand-control-icon",
     ".aui-icon",
 )
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# "Procedimento-de-Backup_12345678": the export names a page file after its title, plus its page id
+# (only the id when the title has no usable characters).
+_FILE_NAME_PAGE_ID = re.compile(r"(?:^|_)\d+$")
 
 _ROOT = "ac:confluence"
 # Storage format uses HTML entities (&nbsp;, &ccedil;) that XML does not know; declaring them lets lxml
@@ -130,14 +136,12 @@ def load_confluence_html_export(
         soup = BeautifulSoup(path.read_bytes(), "lxml")
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read the export ({exc})") from exc
-    page_title = text_of(soup.title)
-    # The export titles every page "Space name : Page title".
-    title = page_title.split(" : ", 1)[1].strip() if " : " in page_title else page_title
-    if not title:
-        raise ArticleError(f"{path}: the export has no <title>")
     main = soup.find(id="main-content")
     if main is None:
         raise ArticleError(f"{path}: the export has no content (no main-content element)")
+    title = _export_title(soup, main, path)
+    if not title:
+        raise ArticleError(f"{path}: the export has no title (no <title>, heading or titled file name)")
     breadcrumb = tuple(crumb for li in soup.select("ol#breadcrumbs > li") if (crumb := text_of(li)))
     _rewrite_export(soup, main)
     sections = split_sections(main, title=title)
@@ -198,10 +202,10 @@ def _rewrite_storage(soup: BeautifulSoup, root: Tag) -> None:
         _rewrite_link(link)
     for macro in reversed(root.find_all(["ac:structured-macro", "ac:macro"])):
         _rewrite_macro(soup, macro)
+    for task in reversed(root.find_all("ac:task")):
+        _rewrite_task(soup, task)
     for task_list in root.find_all("ac:task-list"):
         task_list.name, task_list.prefix = "ul", None
-    for task in root.find_all("ac:task"):
-        task.name, task.prefix = "li", None
     for time in root.find_all("time"):
         # <time datetime="2024-03-01"/> is how the editor stores a date picked in the text.
         moment = time.get("datetime")
@@ -229,6 +233,14 @@ def _rewrite_link(link: Tag) -> None:
         name = value if isinstance(value, str) else ""
     # Attachment links and users known only by key have no text to show.
     _replace(link, [NavigableString(name)] if name else [])
+
+
+def _rewrite_task(soup: BeautifulSoup, task: Tag) -> None:
+    """A task becomes a list item holding its body only: its id, uuid and status are not text to read."""
+    item = soup.new_tag("li")
+    item.extend(_contents(task.find("ac:task-body", recursive=False)))
+    done = text_of(task.find("ac:task-status", recursive=False)) == "complete"
+    _replace(task, [_tick(item, done)] if text_of(item) else [])  # an empty task has nothing to do
 
 
 def _rewrite_macro(soup: BeautifulSoup, macro: Tag) -> None:
@@ -259,6 +271,26 @@ def _rewrite_macro(soup: BeautifulSoup, macro: Tag) -> None:
 # --- HTML export ----------------------------------------------------------------------------------------
 
 
+def _export_title(soup: BeautifulSoup, main: Tag, path: Path) -> str:
+    """<title>, else the page's first h1, else the content's first heading, else the file name.
+
+    Pages saved by other tools (or trimmed by hand) lose the <title>; their headings and file name,
+    which the export derives from the title, still say what the page is.
+    """
+    for titled in (soup.title, soup.find("h1", id="title-heading")):
+        if title := _without_space_name(text_of(titled)):
+            return title
+    for heading in (soup.find("h1"), main.find(HEADINGS)):
+        if title := text_of(heading):
+            return title
+    return " ".join(_FILE_NAME_PAGE_ID.sub("", path.stem).replace("-", " ").split())
+
+
+def _without_space_name(page_title: str) -> str:
+    """The export titles every page "Space name : Page title", in <title> and in its title heading."""
+    return page_title.split(" : ", 1)[1].strip() if " : " in page_title else page_title
+
+
 def _rewrite_export(soup: BeautifulSoup, main: Tag) -> None:
     """Replace the export's rendered macros by the same plain HTML the storage format gets."""
     for element in main.select(", ".join(SILENT_EXPORT_CLASSES)):
@@ -273,6 +305,11 @@ def _rewrite_export(soup: BeautifulSoup, main: Tag) -> None:
     for status in main.select(".status-macro"):
         label = text_of(status)
         _replace(status, [NavigableString(f"[{label}]")] if label else [])
+    for task in main.select("ul.inline-task-list > li"):
+        if text_of(task):
+            _tick(task, "checked" in task.get_attribute_list("class"))
+        else:
+            task.decompose()  # an empty task has nothing to do
     for block in reversed(main.select(".expand-container, .confluence-information-macro, div.panel")):
         _rewrite_export_block(soup, block)
 
@@ -316,6 +353,15 @@ def _brush(params: object) -> str | None:
 
 def _contents(element: Tag | None) -> list[PageElement]:
     return list(element.contents) if element is not None else []
+
+
+def _tick(item: Tag, done: bool) -> Tag:
+    """Start a task's list item with its checkbox, ticked when the task is done (a GFM task list item)."""
+    first = item.contents[0] if item.contents else None
+    if type(first) is NavigableString:  # text, not a comment
+        first.replace_with(first.lstrip())  # "[x] " + "\n  Conferir" would break the line after the box
+    item.insert(0, NavigableString("[x] " if done else "[ ] "))
+    return item
 
 
 def _titled_block(soup: BeautifulSoup, title: str, body: Iterable[PageElement]) -> Tag:

@@ -1,5 +1,5 @@
-"""Confluence pages from "Export to HTML" files: an exported page (es), and the same macros as in
-the storage format rendered the same way.
+"""Confluence pages from "Export to HTML" files: an exported page (es), the same macros as in the
+storage format rendered the same way, pages whose <title> is missing, and tables with spanned cells.
 
 The storage format (REST API) is in ``test_confluence_storage.py``.
 """
@@ -12,9 +12,25 @@ import pytest
 
 from core.articles import Article, ArticleError
 from knowledge.confluence_html import load_confluence_html_export
-from tests.knowledge.confluence_support import FIXTURES, all_text, storage_article, text_of
+from tests.knowledge.confluence_support import (
+    EXPORT_PAGES,
+    FIXTURES,
+    all_text,
+    leftover_markup,
+    rendered,
+    storage_article,
+    table_rows,
+    text_of,
+)
 
 EXPORT = FIXTURES / "export" / "MATA440-Liberacion-de-pedidos-de-venta_612345678.html"
+MONTH_END = FIXTURES / "export" / "Cierre-contable-mensual_70200111.html"
+TSS_SETUP = FIXTURES / "export" / "Configuracao-do-TSS_70300333.html"
+BACKUP = FIXTURES / "export" / "Procedimento-de-Backup-do-Protheus_70123456.html"
+
+
+def exported(path: Path, lang: str = "pt-BR") -> Article:
+    return load_confluence_html_export(path, lang=lang, product="Protheus", module="Contabilidad", url="u")
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +171,12 @@ SAME_PAGE_AS_STORAGE = """
     </ac:structured-macro>
   </ac:rich-text-body>
 </ac:structured-macro>
+<ac:task-list>
+  <ac:task><ac:task-id>1</ac:task-id><ac:task-uuid>5e0b1c2d-3a4f-4b6c-8d7e-9f0a1b2c3d4e</ac:task-uuid>
+    <ac:task-status>complete</ac:task-status><ac:task-body>Conferir a série</ac:task-body></ac:task>
+  <ac:task><ac:task-id>2</ac:task-id><ac:task-uuid>6f1c2d3e-4b5a-4c7d-9e8f-0a1b2c3d4e5f</ac:task-uuid>
+    <ac:task-status>incomplete</ac:task-status><ac:task-body>Transmitir a nota</ac:task-body></ac:task>
+</ac:task-list>
 """
 SAME_PAGE_AS_EXPORT = """<html><head><title>Protheus : Página de teste</title></head><body>
 <div id="main-content" class="wiki-content">
@@ -173,6 +195,12 @@ SAME_PAGE_AS_EXPORT = """<html><head><title>Protheus : Página de teste</title><
     </div></div>
   </div>
 </div>
+<ul class="inline-task-list" data-inline-tasks-content-id="1">
+  <li data-inline-task-id="1" class="checked">
+    <span class="placeholder-inline-tasks">Conferir a série</span>
+  </li>
+  <li data-inline-task-id="2"><span class="placeholder-inline-tasks">Transmitir a nota</span></li>
+</ul>
 </div></body></html>
 """
 
@@ -181,19 +209,86 @@ def test_both_formats_render_the_same_macros_the_same_way(tmp_path: Path) -> Non
     storage = storage_article(SAME_PAGE_AS_STORAGE)
     path = tmp_path / "Pagina-de-teste_1.html"
     path.write_text(SAME_PAGE_AS_EXPORT, encoding="utf-8")
-    exported = load_confluence_html_export(path, lang="pt-BR", product="Protheus", module="Fiscal", url="u")
+    from_export = load_confluence_html_export(
+        path, lang="pt-BR", product="Protheus", module="Fiscal", url="u"
+    )
     assert [(s.heading, s.text) for s in storage.sections] == [
-        ("Página de teste", "Estado: [OK]"),
+        ("Página de teste", "Estado: [OK]\n\n- [x] Conferir a série\n- [ ] Transmitir a nota"),
         ("Ver código", "**Aviso**\n\nLeia.\n\n```sql\nSELECT 1\n```"),
     ]
-    assert exported.sections == storage.sections
+    assert from_export.sections == storage.sections
 
 
-def test_an_export_without_title_is_an_error(tmp_path: Path) -> None:
-    path = tmp_path / "sem-titulo.html"
+def test_an_export_without_title_tag_is_titled_from_its_title_heading() -> None:
+    month_end = exported(MONTH_END, lang="es")
+    # The heading reads "Contabilidad Gerencial : Cierre contable mensual", like the <title> would.
+    assert month_end.title == "Cierre contable mensual"
+    assert month_end.sections[0].heading == "Cierre contable mensual"
+    assert month_end.breadcrumb == ("Contabilidad Gerencial", "Procesos mensuales")
+
+
+def test_an_export_without_title_or_h1_is_titled_from_the_first_heading_of_its_content() -> None:
+    assert exported(TSS_SETUP).title == "Configuração do TOTVS Service SOA (TSS) para NF-e"
+
+
+def test_an_export_without_title_or_headings_is_titled_from_its_file_name_without_the_page_id() -> None:
+    backup = exported(BACKUP)
+    assert backup.title == "Procedimento de Backup do Protheus"
+    assert backup.sections[0].text.startswith("O backup diário do Protheus copia o banco de dados")
+
+
+def test_an_export_with_no_title_heading_or_titled_file_name_is_an_error(tmp_path: Path) -> None:
+    # Confluence names the file after the page id alone when the title has no usable characters.
+    path = tmp_path / "70400444.html"
     path.write_text('<html><body><div id="main-content"><p>Texto.</p></div></body></html>', encoding="utf-8")
-    with pytest.raises(ArticleError, match=r"sem-titulo\.html: the export has no <title>"):
-        load_confluence_html_export(path, lang="pt-BR", product="P", module="M", url="u")
+    with pytest.raises(ArticleError, match=r"70400444\.html: the export has no title"):
+        exported(path)
+
+
+def test_cells_spanning_rows_or_columns_are_repeated_so_every_row_has_every_column() -> None:
+    calendar = text_of(exported(MONTH_END, lang="es"), "Calendario")
+    assert calendar == (
+        "| Etapa | Rutina | Plazo | Plazo |\n"
+        "| --- | --- | --- | --- |\n"
+        "| Etapa | Rutina | Inicio | Fin |\n"
+        "| Cierre de inventario | MATA280 | Día hábil 1 | Día hábil 2 |\n"
+        "| Contabilización de costos | MATA330 | Día hábil 1 | Día hábil 3 |\n"
+        "| Conferencia de saldos (CTBR040 y CTBR400) | Conferencia de saldos (CTBR040 y CTBR400) "
+        "| Día hábil 4 | Día hábil 5 |"
+    )
+    # The first row stays the header row.
+    assert [cell.get_text() for cell in rendered(calendar).select("thead th")] == [
+        "Etapa",
+        "Rutina",
+        "Plazo",
+        "Plazo",
+    ]
+    assert {len(row) for row in table_rows(calendar)} == {4}
+
+
+def test_ragged_rows_are_filled_with_empty_cells(tmp_path: Path) -> None:
+    path = tmp_path / "Tabela-incompleta_1.html"
+    path.write_text(
+        '<html><body><div id="main-content"><table><tbody><tr><th>Série</th><th>Espécie</th></tr>'
+        "<tr><td>1</td></tr><tr><td>2</td><td>NFE</td><td>55</td></tr></tbody></table></div></body></html>",
+        encoding="utf-8",
+    )
+    assert exported(path).sections[0].text == (
+        "| Série | Espécie |  |\n| --- | --- | --- |\n| 1 |  |  |\n| 2 | NFE | 55 |"
+    )
+
+
+def test_an_export_task_list_shows_only_what_each_task_says_ticked_as_in_confluence() -> None:
+    # The third task holds only a blank placeholder and leaves no empty box.
+    assert text_of(exported(MONTH_END, lang="es"), "Pendientes del cierre de octubre") == (
+        "- [x] Reprocesar el costo medio de la filial 02 (MATA330)\n"
+        "- [ ] Bloquear el período en el calendario contable (CTBA010)"
+    )
+
+
+@pytest.mark.parametrize("path", EXPORT_PAGES, ids=lambda path: path.name)
+def test_no_export_leaves_tags_task_uuids_or_broken_table_rows(path: Path) -> None:
+    assert leftover_markup(exported(path)) == []
 
 
 def test_an_export_without_main_content_is_an_error(tmp_path: Path) -> None:

@@ -1,4 +1,6 @@
-"""Confluence pages in the storage format (REST API): a TDN-style parameter page (pt-BR).
+"""Confluence pages in the storage format (REST API): a TDN-style parameter page (pt-BR), and pages
+whose text Markdown could misread (task lists, pipes in tables, fences in code, text that looks like
+Markdown or HTML).
 
 The "Export to HTML" files are in ``test_confluence_html.py``.
 """
@@ -6,15 +8,30 @@ The "Export to HTML" files are in ``test_confluence_html.py``.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from core.articles import Article, ArticleError
 from knowledge.confluence_html import load_confluence_storage
-from tests.knowledge.confluence_support import FIXTURES, all_text, storage_article, text_of
+from tests.knowledge.confluence_support import (
+    FIXTURES,
+    MARKDOWN,
+    STORAGE_PAGES,
+    all_text,
+    leftover_markup,
+    raw_html,
+    rendered,
+    storage_article,
+    table_rows,
+    text_of,
+)
 
 STORAGE = FIXTURES / "protheus-parametro-mv-estado.storage.xhtml"
 PAGE_TITLE = "Protheus - Parâmetro MV_ESTADO"
+CHECKLIST = FIXTURES / "protheus-checklist-atualizacao-release.storage.xhtml"
+CONCATENATION = FIXTURES / "protheus-concatenacion-campos-base-datos.storage.xhtml"
+SUPPORT_LOG = FIXTURES / "protheus-enviar-log-ao-suporte.storage.xhtml"
 
 
 @pytest.fixture(scope="module")
@@ -189,9 +206,9 @@ def test_external_links_stay_markdown_links(page: Article) -> None:
     assert "[CONFAZ](https://www.confaz.fazenda.gov.br/)" in text_of(page, "Parâmetros relacionados")
 
 
-def test_task_lists_become_bullet_lists(page: Article) -> None:
+def test_task_lists_become_checklists(page: Article) -> None:
     assert text_of(page, "Como configurar").endswith(
-        "- Conferir o cadastro de clientes (A1_EST)\n- Conferir o cadastro de fornecedores (A2_EST)"
+        "- [ ] Conferir o cadastro de clientes (A1_EST)\n- [x] Conferir o cadastro de fornecedores (A2_EST)"
     )
 
 
@@ -238,3 +255,124 @@ def test_an_unsupported_language_is_an_error() -> None:
         load_confluence_storage(
             "<p>Texte.</p>", article_id="tdn-1", title="T", lang="fr", product="P", module="M", url="u"
         )
+
+
+# --- text that Markdown could misread ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def concatenation() -> Article:
+    return storage_article(
+        CONCATENATION.read_text(encoding="utf-8"), title="Concatenación de campos", lang="es"
+    )
+
+
+@pytest.fixture(scope="module")
+def support_log() -> Article:
+    return storage_article(SUPPORT_LOG.read_text(encoding="utf-8"), title="Como enviar o log ao suporte")
+
+
+def test_a_task_list_shows_only_what_each_task_says_ticked_as_in_confluence() -> None:
+    checklist = storage_article(CHECKLIST.read_text(encoding="utf-8"), title="Checklist de atualização")
+    # Ids, uuids and statuses are gone; the task with only a blank placeholder leaves no empty box.
+    assert text_of(checklist, "Antes da atualização") == (
+        "- [x] Gerar o backup completo do banco de dados e do diretório Protheus_Data\n"
+        "- [x] Avisar os usuários sobre a parada (responsável: carla.menezes, até 2024-11-08)\n"
+        "- [ ] Baixar os pacotes da release no Portal do Cliente:\n"
+        "  - [x] binário do AppServer e do SmartClient\n"
+        "  - [ ] dicionário de dados e pacote de expedição contínua"
+    )
+    assert text_of(checklist, "Depois da atualização").endswith(
+        "- [ ] Executar o UPDDISTR e conferir o log de atualização do dicionário\n"
+        "- [ ] Emitir uma NF-e de teste em homologação e transmitir pelo **SPED NF-e**"
+    )
+    assert "incomplete" not in all_text(checklist)
+
+
+def test_a_pipe_in_a_table_cell_stays_in_its_cell(concatenation: Article) -> None:
+    table = text_of(concatenation, "Operador por base de datos")
+    assert table_rows(table)[:3] == [
+        ["Base de datos", "Operador", "Ejemplo", "Observaciones"],
+        [
+            "Oracle",
+            "||",
+            "A1_FILIAL || A1_COD || A1_LOJA",
+            "Con campos vacíos, Oracle trata '' como NULL. "
+            "Use NVL(A1_LOJA, ' ') si la tienda puede estar en blanco.",
+        ],
+        ["PostgreSQL", "||", "A1_FILIAL || A1_COD || A1_LOJA", "Igual que Oracle, pero '' no es NULL."],
+    ]
+    # GFM splits cells at every unescaped pipe, inside code spans too.
+    assert "| Oracle | \\|\\| | `A1_FILIAL \\|\\| A1_COD \\|\\| A1_LOJA` |" in table
+    # Outside tables a pipe means nothing to Markdown and stays as written.
+    assert "el carácter | (barra vertical)" in table
+
+
+def test_a_cell_with_paragraphs_or_line_breaks_stays_one_row_of_the_table(concatenation: Article) -> None:
+    table = text_of(concatenation, "Operador por base de datos")
+    # The Oracle cell holds two paragraphs, PostgreSQL's a <br/>, SQL Server's a pasted U+2028 line separator.
+    rows = table.split("\n\n")[0].splitlines()[2:]  # after the header and its delimiter row
+    assert len(rows) == 3 and all(row.startswith("| ") and row.endswith(" |") for row in rows)
+    assert table_rows(table)[3] == [
+        "Microsoft SQL Server",
+        "+",
+        "A1_FILIAL + A1_COD + A1_LOJA",
+        "El operador | en SQL Server es el OR bit a bit: no concatena.",
+    ]
+
+
+def test_code_holding_a_fence_gets_a_longer_fence(support_log: Article) -> None:
+    section = text_of(support_log, "Montar a descrição do chamado")
+    blocks = [token for token in MARKDOWN.parse(section) if token.type == "fence"]
+    assert [block.content for block in blocks] == [
+        "**Ambiente:** produção, release 12.1.2410\n"
+        "**Rotina:** MATA461 (Documento de saída)\n"
+        "\n"
+        "```\n"
+        "THREAD ERROR ([5312], faturamento, SRVPROD)   12/11/2024   09:14:22\n"
+        "Rejeicao 539: Duplicidade de NF-e on SPEDNFETRANS(SPEDNFE.PRW)\n"
+        "```\n"
+    ]
+    assert blocks[0].markup == "````"
+    # The paragraph after the code is text again.
+    assert (
+        rendered(section)("p")[-1].get_text()
+        == "Sem o log, o suporte pede a coleta antes de iniciar a análise."
+    )
+
+
+def test_paragraphs_starting_like_markdown_syntax_mean_their_literal_text(support_log: Article) -> None:
+    headings = ("Coletar o log no servidor Linux", "Montar a descrição do chamado")
+    markdown = "\n\n".join(text_of(support_log, heading) for heading in headings)
+    structure = {token.type for token in MARKDOWN.parse(markdown)}
+    assert not structure & {"heading_open", "bullet_list_open", "ordered_list_open", "blockquote_open", "hr"}
+    paragraphs = [paragraph.get_text() for paragraph in rendered(markdown)("p")]
+    for literal in (
+        "# tail -n 500 /totvs/protheus/bin/appserver/console.log > /tmp/console-chamado.log",
+        "- Feche o SmartClient em todas as estações que reproduziram o erro.",
+        "* O console.log só é gravado com ConsoleLog=1 na seção [General] do appserver.ini.",
+        "1. Ambiente (produção ou homologação) e release, por exemplo 12.1.2410.",
+        "2. Rotina e mensagem exibida na tela.",
+        "+ Opcional: o appserver.ini, sem as senhas.",
+        '> Ao transmitir a nota 000123 aparece "Rejeição 539: Duplicidade de NF-e".',
+    ):
+        assert literal in paragraphs
+
+
+def test_tags_written_as_text_stay_text_and_no_raw_html_reaches_the_markdown(concatenation: Article) -> None:
+    section = text_of(concatenation, "Correo de cobranza con HTML")
+    assert raw_html(section) == []
+    page = rendered(section)
+    assert [paragraph.get_text() for paragraph in page("p")] == [
+        "El cuerpo del correo de cobranza (parámetro MV_XMAILCB) acepta HTML. "
+        'Use <br> para saltar de línea y encierre la firma en <div class="firma"> … </div>.',
+        '<div class="firma">Departamento de Cobranza, Tel. +54 11 4000-0000</div>',
+        "Las etiquetas escritas como código, como <br>, se muestran tal cual. "
+        "Nunca pegue <script> en el cuerpo: el servidor de correo rechaza el mensaje.",
+    ]
+    assert [code.get_text() for code in page("code")] == ["<br>"]
+
+
+@pytest.mark.parametrize("path", STORAGE_PAGES, ids=lambda path: path.name)
+def test_no_storage_page_leaves_tags_task_uuids_or_broken_table_rows(path: Path) -> None:
+    assert leftover_markup(storage_article(path.read_text(encoding="utf-8"))) == []
