@@ -1,8 +1,10 @@
-"""Load Zendesk Help Center articles from the API's JSON pages.
+"""Load Zendesk Help Center articles from the API's JSON responses.
 
-Input is what ``GET /api/v2/help_center/{locale}/articles.json`` returns, one file per page
-(``page-1.json``, ``page-2.json`` … in the order given; a single file whose ``next_page`` is null is a
-complete listing), plus optionally ``GET /api/v2/help_center/sections.json`` for breadcrumbs.
+Input is what ``GET /api/v2/help_center/{locale}/articles.json`` returns, one file per page in the order
+given (``page-1.json``, ``page-2.json`` …), or what ``GET /api/v2/help_center/articles/{id}.json`` returns
+(``{"article": {…}}``, one article per file), plus optionally ``GET /api/v2/help_center/sections.json`` for
+breadcrumbs. Both paginations of the listing are understood: offset (``next_page``, ``page``,
+``page_count``) and cursor (``meta.has_more``, ``links.next``); the last file given must be the last page.
 
 - drafts are skipped; outdated articles are kept with the tag ``outdated``;
 - locale → language: ``pt-br`` → ``pt-BR``, ``es``/``es-*`` → ``es``, ``en``/``en-*`` → ``en``;
@@ -11,7 +13,8 @@ complete listing), plus optionally ``GET /api/v2/help_center/sections.json`` for
 - the HTML body is split like Confluence pages (see :mod:`knowledge.html_convert`); relative links
   are resolved against ``html_url``.
 
-A bad article or a bad file is reported in the problems list and skipped; the rest still loads.
+A bad article or a bad file is reported in the problems list and skipped; the rest still loads. So are a
+last page that says more pages exist and a file that holds only drafts.
 
 Usage::
 
@@ -130,7 +133,11 @@ def load_zendesk_pages(
     module: str,
     sections_path: Path | None = None,
 ) -> tuple[list[Article], list[str]]:
-    """Articles from API pages read in the order given, and one problem line per item or file skipped."""
+    """Articles from API responses read in the order given, and one problem line per item or file skipped.
+
+    Besides items that cannot be loaded, the problems name a last file whose pagination says more pages
+    exist and a file whose articles were all drafts.
+    """
     problems: list[str] = []
     sections: dict[int, str] = {}
     if sections_path is not None:
@@ -146,10 +153,11 @@ def load_zendesk_pages(
         except ArticleError as exc:
             problems.append(str(exc))
             continue
-        items = page.get("articles")
-        if not isinstance(items, list):
-            problems.append(f'{path}: no "articles" list')
+        items = _page_items(page)
+        if items is None:
+            problems.append(f'{path}: no "articles" list or "article" object')
             continue
+        loaded_before, drafts = len(articles), 0
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 problems.append(f"{path}: item {index}: not a JSON object")
@@ -160,6 +168,7 @@ def load_zendesk_pages(
                 problems.append(f"{path}: {exc}")
                 continue
             if article is None:
+                drafts += 1
                 continue
             if article.id in seen:
                 # Pages fetched while articles were edited can repeat an article; the first copy wins.
@@ -167,9 +176,35 @@ def load_zendesk_pages(
                 continue
             seen.add(article.id)
             articles.append(article)
-        if position == len(paths) - 1 and page.get("next_page"):
-            problems.append(f"{path}: next_page is {page['next_page']!r} but no later page file was given")
+        if drafts and len(articles) == loaded_before:
+            # Drafts beside published articles are routine; a file of drafts only would vanish unexplained.
+            plural = "s" if drafts > 1 else ""
+            problems.append(f"{path}: {drafts} draft{plural} skipped, no article loaded from this file")
+        more = _more_pages(page)
+        if position == len(paths) - 1 and more:
+            problems.append(f"{path}: {more} but no later page file was given")
     return articles, problems
+
+
+def _page_items(page: dict[str, Any]) -> list[Any] | None:
+    """The articles of a List Articles page, or the one article of a Show Article response."""
+    items = page.get("articles")
+    if isinstance(items, list):
+        return items
+    article = page.get("article")
+    return [article] if isinstance(article, dict) else None
+
+
+def _more_pages(page: dict[str, Any]) -> str | None:
+    """Where the listing goes on after this page, in offset or cursor pagination; None on the last page."""
+    if page.get("next_page"):
+        return f"next_page is {page['next_page']!r}"
+    meta, links = page.get("meta"), page.get("links")
+    if isinstance(meta, dict) and meta.get("has_more") is True:
+        # Zendesk says to page on while has_more is true; links.next is where the next page is.
+        where = links.get("next") if isinstance(links, dict) else None
+        return f"meta.has_more is true: more pages exist at links.next {where!r}"
+    return None
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.articles import Article
-from knowledge.confluence_text import clean_lines, load_text_export
+from core.articles import Article, ArticleError
+from knowledge.confluence_text import load_text_export, read_lines
+from tests.knowledge.confluence_support import all_text
 
 MAINTENANCE = "000_966c9b7147043898.txt"
 ONBOARDING = "003_df65a88661807e3a.txt"
@@ -28,19 +29,19 @@ CHROME = [
 ]
 
 
-def load(seeds_dir: Path, name: str, lang: str) -> Article:
+def load_with_warnings(seeds_dir: Path, name: str, lang: str) -> tuple[Article, list[str]]:
     return load_text_export(
         seeds_dir / name, article_id=name, lang=lang, product="Suporte", module="Atendimento", url="https://x"
     )
 
 
-def full_text(article: Article) -> str:
-    return "\n".join(f"{s.heading}\n{s.text}" for s in article.sections)
+def load(seeds_dir: Path, name: str, lang: str) -> Article:
+    return load_with_warnings(seeds_dir, name, lang)[0]
 
 
 @pytest.mark.parametrize(("name", "lang"), [(MAINTENANCE, "pt-BR"), (ONBOARDING, "es")])
 def test_page_history_chrome_is_removed(seeds_dir: Path, name: str, lang: str) -> None:
-    text = full_text(load(seeds_dir, name, lang))
+    text = all_text(load(seeds_dir, name, lang))
     for noise in CHROME:
         assert noise not in text, noise
 
@@ -55,31 +56,48 @@ def test_expand_titles_and_capitalised_lines_become_section_headings(seeds_dir: 
 
 
 def test_anchor_names_printed_twice_do_not_survive(seeds_dir: Path) -> None:
-    lines = clean_lines((seeds_dir / ONBOARDING).read_text(encoding="utf-8"))
+    lines = [line.text for line in read_lines((seeds_dir / ONBOARDING).read_text(encoding="utf-8"))]
     for anchor in ("ASP", "EdA", "AdP", "Premisas de la atención"):
         assert anchor not in lines
 
 
 def test_the_facts_survive_cleaning(seeds_dir: Path) -> None:
-    onboarding = full_text(load(seeds_dir, ONBOARDING, "es"))
+    onboarding = all_text(load(seeds_dir, ONBOARDING, "es"))
     for fact in (
         "+54 11 5295 9300",
         "01-800-913-55-29",
-        "84hrs hábiles",
-        "60hrs hábiles",
+        "Tiene 5 días hábiles para validar y devolver la información del ticket.",
+        "Tiene 7 días hábiles para validar o rechazar la solución.",
         "Pendiente del cliente",
     ):
         assert fact in onboarding
     maintenance = load(seeds_dir, MAINTENANCE, "pt-BR")
     assert maintenance.title.startswith("MANUTENÇÃO PROGRAMADA")
-    text = full_text(maintenance)
+    text = all_text(maintenance)
     assert "PMS/Consultas/Lista Interativa/Check-in" in text
     assert "19/12/2021" in text
 
 
-def test_an_empty_export_is_an_error_naming_the_file(tmp_path: Path) -> None:
-    from core.articles import ArticleError
+def test_the_onboarding_page_keeps_only_the_current_copy_of_the_parts_it_moved_or_rewrote(
+    seeds_dir: Path,
+) -> None:
+    onboarding = load(seeds_dir, ONBOARDING, "es")
+    headings = [section.heading for section in onboarding.sections]
+    for moved in ("Plazo de SLA", "Como generar el ticket para lograr una atención +asertiva y +efectivo"):
+        assert headings.count(moved) == 1, moved
+    assert headings.count("Procesos y buenas prácticas de la atención · PROCESO DE ATENCIÓN:") == 1
+    text = all_text(onboarding)
+    assert "Registro de ticket\nApertura de ticket a nombre del Cliente TOTVS." in text  # the added copy
+    for removed in ("Primer nivel.", "84hrs hábiles", "Les compartimos un consejo de oro"):
+        assert removed not in text, removed
 
+
+@pytest.mark.parametrize(("name", "lang"), [(MAINTENANCE, "pt-BR"), (ONBOARDING, "es")])
+def test_the_seed_pages_load_without_warnings(seeds_dir: Path, name: str, lang: str) -> None:
+    assert load_with_warnings(seeds_dir, name, lang)[1] == []
+
+
+def test_an_empty_export_is_an_error_naming_the_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("Árvore de páginas\n\nVersões comparadas\n", encoding="utf-8")
     with pytest.raises(ArticleError, match=r"empty\.txt: the export has no content"):

@@ -1,7 +1,11 @@
-"""Zendesk Help Center articles from the API's JSON pages (Central de Atendimento style fixtures).
+"""Zendesk Help Center articles from the API's JSON responses (Central de Atendimento style fixtures).
 
-Page 1 (next_page set): a pt-br article, an es-419 article, a draft and an outdated article.
-Page 2 (next_page null): an article without title, one in French, and an en-us article.
+Offset pagination, ``articles-page-1.json`` (next_page set): a pt-br article, an es-419 article, a draft
+and an outdated article; ``articles-page-2.json`` (next_page null): an article without title, one in
+French, and an en-us article.
+Cursor pagination, ``cursor-page-1.json`` (meta.has_more true, links.next set): a pt-br and an es-419
+article; ``cursor-page-2-drafts.json`` (meta.has_more false): two drafts only.
+Show Article, ``article-4419001122341.json``: one en-us article as ``{"article": {…}}``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ PAGE_1 = FIXTURES / "articles-page-1.json"
 PAGE_2 = FIXTURES / "articles-page-2.json"
 TRUNCATED = FIXTURES / "articles-page-3-truncated.json"
 SECTIONS = FIXTURES / "sections.json"
+CURSOR_1 = FIXTURES / "cursor-page-1.json"
+CURSOR_2_DRAFTS = FIXTURES / "cursor-page-2-drafts.json"
+SHOW_ARTICLE = FIXTURES / "article-4419001122341.json"
 
 PT_ID = "zendesk-360026420512-pt-BR"
 ES_ID = "zendesk-4407163395607-es"
@@ -260,7 +267,7 @@ def test_a_file_without_an_articles_list_is_reported(tmp_path: Path) -> None:
     path.write_text(SECTIONS.read_text(encoding="utf-8"), encoding="utf-8")
     articles, problems = load_zendesk_pages([path, PAGE_2], product="Protheus", module="Faturamento")
     assert [article.id for article in articles] == [EN_ID]
-    assert problems[0] == f'{path}: no "articles" list'
+    assert problems[0] == f'{path}: no "articles" list or "article" object'
 
 
 def test_a_bad_sections_file_is_reported_and_articles_still_load() -> None:
@@ -276,3 +283,46 @@ def test_a_missing_page_file_is_reported(tmp_path: Path) -> None:
     articles, problems = load_zendesk_pages([tmp_path / "page-9.json", PAGE_2], product="P", module="M")
     assert [article.id for article in articles] == [EN_ID]
     assert problems[0].startswith(f"{tmp_path / 'page-9.json'}: cannot read the file")
+
+
+def test_a_last_cursor_page_that_has_more_pages_is_reported_with_its_next_link() -> None:
+    articles, problems = load_zendesk_pages([CURSOR_1], product="Protheus", module="Financeiro")
+    assert [article.id for article in articles] == ["zendesk-4419001122301-pt-BR", "zendesk-4419001122311-es"]
+    assert problems == [
+        f"{CURSOR_1}: meta.has_more is true: more pages exist at links.next "
+        "'https://centraldeatendimento.totvs.com/api/v2/help_center/pt-br/articles.json"
+        "?page%5Bafter%5D=aCs9MTA5ODc2NTQzMjEwOTg%3D&page%5Bsize%5D=2' but no later page file was given"
+    ]
+
+
+def test_cursor_pages_read_to_the_one_without_more_pages_are_complete() -> None:
+    _, problems = load_zendesk_pages([CURSOR_1, CURSOR_2_DRAFTS], product="Protheus", module="Financeiro")
+    assert not any("has_more" in problem for problem in problems)  # page 2 still has a links.next
+
+
+def test_a_page_of_only_drafts_reports_how_many_drafts_were_skipped() -> None:
+    articles, problems = load_zendesk_pages(
+        [CURSOR_1, CURSOR_2_DRAFTS], product="Protheus", module="Financeiro"
+    )
+    assert len(articles) == 2
+    assert problems == [f"{CURSOR_2_DRAFTS}: 2 drafts skipped, no article loaded from this file"]
+
+
+def test_a_single_article_response_loads_as_one_article() -> None:
+    articles, problems = load_zendesk_pages([SHOW_ARTICLE], product="Protheus", module="Financeiro")
+    assert problems == []
+    [article] = articles
+    assert article.id == "zendesk-4419001122341-en"
+    assert article.title == (
+        "Cross Segments - Backoffice Protheus - SIGAFIN - Bank statement import rejects the OFX file"
+    )
+    assert article.tags == ("sigafin", "fina473", "ofx")
+    assert [section.heading for section in article.sections][1:] == ["Cause", "Solution"]
+
+
+def test_a_single_article_response_that_is_a_draft_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "article-4410022233301.json"
+    path.write_text(json.dumps({"article": raw_article(4410022233301)}), encoding="utf-8")
+    articles, problems = load_zendesk_pages([path], product="Protheus", module="Faturamento")
+    assert articles == []
+    assert problems == [f"{path}: 1 draft skipped, no article loaded from this file"]
