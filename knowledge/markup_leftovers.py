@@ -99,11 +99,15 @@ def find_leftovers(article: Article) -> list[Leftover]:
         for line in lines:
             if line.strip() in checks.chrome_lines:
                 found.append(Leftover("page_chrome", article.id, section_id, line.strip()))
-            for name, pattern in checks.patterns.items():
-                found += [
-                    Leftover(name, article.id, section_id, _excerpt(line, m.start(), m.end()))
-                    for m in pattern.finditer(line)
-                ]
+            matches = sorted(
+                (m.start(), m.end(), name)
+                for name, pattern in checks.patterns.items()
+                for m in pattern.finditer(line)
+            )
+            found += [
+                Leftover(name, article.id, section_id, _excerpt(line, start, end))
+                for start, end, name in matches
+            ]
         found += [
             Leftover("uneven_table_row", article.id, section_id, row[:EXCERPT_CHARS])
             for _, row in _table_widths(lines)

@@ -104,6 +104,8 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
+    for line in (line for source in report.quality for line in source.lines()):
+        print(f"quality: {line}", file=sys.stderr)
     summary = {**report.summary(), "index_written": report.written, "index_dir": str(settings.index_dir)}
     print(json.dumps(summary))
     return 0
@@ -133,6 +135,8 @@ def _sync(args: argparse.Namespace) -> int:
         return 2
     for problem in [*report.problems, *report.ingest.problems]:
         print(f"skipped: {problem}", file=sys.stderr)
+    for line in (line for source in report.ingest.quality for line in source.lines()):
+        print(f"quality: {line}", file=sys.stderr)
     print(json.dumps({**report.summary(), "index_dir": str(settings.index_dir)}))
     return 0
 

@@ -7,8 +7,10 @@ reported with its path and reason and skipped; it never stops the rest or touche
 
 Sources: a folder or ``.md`` file (the project's Markdown format), a Zendesk Help Center page
 (``.json``) or a folder of them, a Confluence HTML export (``.html``) or storage-format page
-(``.xhtml``), an article saved by ``python -m pipelines sync`` (``.article.json``). With no sources
-named, the knowledge base is :func:`knowledge_sources`: the article folder and every synced mirror.
+(``.xhtml``), a TDN page saved as text (``.txt``), an article saved by ``python -m pipelines sync``
+(``.article.json``). With no sources named, the knowledge base is :func:`knowledge_sources`: the
+article folder and every synced mirror. Every run reports, per source, the pages loaded, their
+sections, what was skipped and why, and any markup left in the text (:mod:`pipelines.ingest_quality`).
 
 Usage::
 
@@ -22,14 +24,17 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from core.articles import Article, ArticleError, article_from_dict
 from core.languages import detect_language
 from core.settings import Settings
 from knowledge.confluence_html import load_confluence_html_export, load_confluence_storage
+from knowledge.confluence_text import load_text_export
 from knowledge.markdown import load_article
 from knowledge.sections import slugify
 from knowledge.zendesk import load_zendesk_pages
+from pipelines.ingest_quality import SourceQuality, source_quality
 from search.embeddings import Embedder
 from search.index import KnowledgeIndex, article_hash
 from search.store import read_manifest
@@ -55,15 +60,17 @@ class IngestReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    quality: list[SourceQuality] = field(default_factory=list)
     written: bool = False
 
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> dict[str, object]:
         return {
             "added": len(self.added),
             "changed": len(self.changed),
             "deleted": len(self.deleted),
             "skipped": len(self.unchanged),
             "failed": len(self.problems),
+            "sources": [source.summary() for source in self.quality],
         }
 
 
@@ -98,56 +105,79 @@ def _is_zendesk_page(path: Path) -> bool:
     if path.name.endswith(ARTICLE_SUFFIX):
         return False
     try:
-        return "articles" in json.loads(path.read_text(encoding="utf-8"))
+        page = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(page, dict) and ("articles" in page or "article" in page)
     except (OSError, ValueError):
         return True  # let the Zendesk loader report the broken file
 
 
-def load_sources(sources: list[Path], defaults: SourceDefaults) -> tuple[list[Article], list[str]]:
-    """Every article the sources hold, and one problem line per file or item that could not be read."""
+class Loaded(NamedTuple):
+    articles: list[Article]
+    problems: list[str]
+    quality: list[SourceQuality]
+
+
+def load_sources(sources: list[Path], defaults: SourceDefaults) -> Loaded:
+    """Every article the sources hold, one problem line per file or item that could not be read (or
+    was read with a warning), and each source's quality report."""
     articles: list[Article] = []
     problems: list[str] = []
+    quality: list[SourceQuality] = []
     for source in sources:
-        if not source.exists():
-            problems.append(f"{source}: no such file or folder")
-            continue
-        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
-        pages = [
-            p for p in files if p.suffix == ".json" and p.name != "sections.json" and _is_zendesk_page(p)
-        ]
-        if pages:
-            sections = next((p for p in files if p.name == "sections.json"), None)
-            found, issues = load_zendesk_pages(
-                pages, product=defaults.product, module=defaults.module, sections_path=sections
-            )
-            articles += found
-            problems += issues
-        for path in files:
-            try:
-                if path.suffix == ".md":
-                    articles.append(load_article(path))
-                elif path.name.endswith(ARTICLE_SUFFIX):
-                    articles.append(_load_synced(path))
-                elif path.suffix == ".html":
-                    page = load_confluence_html_export(
-                        path, lang="pt-BR", product=defaults.product, module=defaults.module, url=""
-                    )
-                    articles.append(with_language(page, defaults))
-                elif path.suffix == ".xhtml":
-                    page = load_confluence_storage(
-                        path.read_text(encoding="utf-8"), article_id=slugify(path.stem), title=path.stem,
-                        lang="pt-BR", product=defaults.product, module=defaults.module, url="",
-                    )  # fmt: skip
-                    articles.append(with_language(page, defaults))
-            except (ArticleError, OSError, UnicodeDecodeError) as exc:
-                problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+        found, issues = _load_source(source, defaults)
+        articles += found
+        problems += issues
+        quality.append(source_quality(source, found, issues))
     unique: dict[str, Article] = {}
     for article in articles:
         if article.id in unique:
             problems.append(f"article id {article.id} appears twice; the first one is kept")
         else:
             unique[article.id] = article
-    return list(unique.values()), problems
+    return Loaded(list(unique.values()), problems, quality)
+
+
+def _load_source(source: Path, defaults: SourceDefaults) -> tuple[list[Article], list[str]]:
+    if not source.exists():
+        return [], [f"{source}: no such file or folder"]
+    articles: list[Article] = []
+    problems: list[str] = []
+    files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+    pages = [p for p in files if p.suffix == ".json" and p.name != "sections.json" and _is_zendesk_page(p)]
+    if pages:
+        sections = next((p for p in files if p.name == "sections.json"), None)
+        found, issues = load_zendesk_pages(
+            pages, product=defaults.product, module=defaults.module, sections_path=sections
+        )
+        articles += found
+        problems += issues
+    for path in files:
+        try:
+            if path.suffix == ".md":
+                articles.append(load_article(path))
+            elif path.name.endswith(ARTICLE_SUFFIX):
+                articles.append(_load_synced(path))
+            elif path.suffix == ".html":
+                page = load_confluence_html_export(
+                    path, lang="pt-BR", product=defaults.product, module=defaults.module, url=""
+                )
+                articles.append(with_language(page, defaults))
+            elif path.suffix == ".xhtml":
+                page = load_confluence_storage(
+                    path.read_text(encoding="utf-8"), article_id=slugify(path.stem), title=path.stem,
+                    lang="pt-BR", product=defaults.product, module=defaults.module, url="",
+                )  # fmt: skip
+                articles.append(with_language(page, defaults))
+            elif path.suffix == ".txt":  # a TDN page saved as text (the seeds' format)
+                page, warnings = load_text_export(
+                    path, article_id=slugify(path.stem), lang="pt-BR", product=defaults.product,
+                    module=defaults.module, url="",
+                )  # fmt: skip
+                articles.append(with_language(page, defaults))
+                problems += warnings
+        except (ArticleError, OSError, UnicodeDecodeError) as exc:
+            problems.append(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+    return articles, problems
 
 
 def _load_synced(path: Path) -> Article:
@@ -161,8 +191,8 @@ def ingest(
     sources: list[Path], index_dir: Path, embedder: Embedder, defaults: SourceDefaults = SourceDefaults(),
     force: bool = False, progress: bool = True,
 ) -> IngestReport:  # fmt: skip
-    articles, problems = load_sources(sources, defaults)
-    report = IngestReport(problems=problems)
+    articles, problems, quality = load_sources(sources, defaults)
+    report = IngestReport(problems=problems, quality=quality)
     manifest = read_manifest(index_dir)
     previous = None
     if manifest and manifest.compatible(embedder.name):

@@ -36,7 +36,7 @@ def read_mirror(synced_dir: Path, source: str) -> Mirror:
     _recover(synced_dir, source)
     if not folder.is_dir():
         return Mirror()
-    articles, problems = load_sources([folder], SourceDefaults())
+    articles, problems, _ = load_sources([folder], SourceDefaults())
     try:
         state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
