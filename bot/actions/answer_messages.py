@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,6 +12,9 @@ SNIPPET_CHARS = 600
 # The search's answer: the lines that answer the question, then the rest of the section in short.
 ANSWER_CHARS = 1000
 BUTTON_TITLE_CHARS = 60
+# The loaders escape text that would otherwise read as Markdown ("\# 1 do ranking", "\<div>"); chat
+# shows text as typed, so the backslash goes.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -18,6 +22,7 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
     Blank lines are dropped: chat channels would split the message there.
     """
+    text = MARKDOWN_ESCAPE.sub(r"\1", text)
     text = "\n".join(line for line in text.strip().splitlines() if line.strip())
     if len(text) <= limit:
         return text

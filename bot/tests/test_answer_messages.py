@@ -59,3 +59,8 @@ def test_the_shown_answer_leads_with_the_lines_that_answer():
     dispatcher = CollectingDispatcher()
     show_best_answer(dispatcher, {"results": [{**RESULT, "text": long_section, "answer": answer}]})
     assert dispatcher.messages[0]["snippet"].startswith("- México: 442 1-03-06-00")
+
+
+def test_text_the_loaders_escaped_as_markdown_reads_as_the_author_wrote_it():
+    escaped = "\\# 1 do ranking de chamados\nUse a tag \\<div> e o campo A1\\_COD \\| B1\\_COD."
+    assert snippet(escaped) == "# 1 do ranking de chamados\nUse a tag <div> e o campo A1_COD | B1_COD."
