@@ -156,6 +156,7 @@ test: lint typecheck bot-test unit
 bench: $(VENV)/.installed $(INDEX) $(MODEL)
 	$(VENV)/bin/python -m bench.tickets_load
 	$(VENV)/bin/python -m bench.chat_latency
+	$(VENV)/bin/python -m bench.suggest_latency
 	$(VENV)/bin/python -m bench.dialog_turns
 	$(VENV)/bin/python -m bench.hostile_input
 	cd bot && PYTHONWARNINGS=ignore ../$(BOT_VENV)/bin/python nlu_by_language.py

@@ -33,9 +33,9 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Paths whose route reads and caps its own body (chat file uploads, up to MAX_ATTACHMENT_BYTES): neither
-# the size cap nor the JSON checks apply to them. The URL checks still do.
-EXEMPT_PREFIXES: tuple[str, ...] = ("/api/v1/files",)
+# Paths whose route reads and caps its own body (chat and ticket-form file uploads, up to
+# MAX_ATTACHMENT_BYTES): neither the size cap nor the JSON checks apply to them. The URL checks still do.
+EXEMPT_PREFIXES: tuple[str, ...] = ("/api/v1/files", "/api/v1/portal/files")
 # Integers are stored in 64-bit signed database columns at most.
 MAX_INTEGER = 2**63 - 1
 # A document with thousands of bad values needs only the first few named to be fixed.

@@ -32,6 +32,7 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|\|)\s*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(¿¡]?[A-ZÀ-Ý0-9])")
 ENTITY_WEIGHT = 2.0  # a name or number of the question ("México", "539") counts twice as much as a word
 LINE_CACHE_PASSAGES = 4096  # passages whose line vectors are kept (about 12 KB each)
+TERM_CACHE_TEXTS = 65_536  # passages and lines whose terms are kept (a few hundred bytes each)
 
 TermGroups = list[set[str]]
 
@@ -161,11 +162,18 @@ class QuestionReading:
         total = sum(w for _, w in chosen)
         if not total:
             return 0.0
-        terms = set(document_terms(text, lang))
+        terms = terms_of(text, lang)
         return sum(w for group, w in chosen if group & terms) / total
 
     def holds_fact_shape(self, text: str) -> bool:
         return any(kind.shape.search(text) for kind in self.kinds if kind.shape is not None)
+
+
+@lru_cache(maxsize=TERM_CACHE_TEXTS)
+def terms_of(text: str, lang: str) -> frozenset[str]:
+    """The terms of a passage or line. The same candidates' lines come back query after query, and
+    stemming them again was most of a search's time (bench.suggest_latency)."""
+    return frozenset(document_terms(text, lang))
 
 
 def passage_lines(text: str) -> list[str]:

@@ -105,16 +105,19 @@ def by_group(
 
 
 def helpfulness(events: Iterable[ConversationEvent], titles: dict[str, str]) -> list[ArticleHelpfulness]:
-    """Per article: how often it was shown with a confident answer, and the feedback it got."""
+    """Per article: how often it was shown with a confident answer, opened, and the feedback it got."""
     shown: Counter[str] = Counter()
     solved: Counter[str] = Counter()
     not_solved: Counter[str] = Counter()
+    viewed: Counter[str] = Counter()
     for event in events:
         if event.kind == "question" and event.confident:
             shown.update({article["article_id"] for article in event.articles})
         elif event.kind == "feedback" and event.article_id:
             (solved if event.solved else not_solved)[event.article_id] += 1
-    articles = set(shown) | set(solved) | set(not_solved)
+        elif event.kind == "article_viewed" and event.article_id:
+            viewed[event.article_id] += 1
+    articles = set(shown) | set(solved) | set(not_solved) | set(viewed)
     rows = [
         ArticleHelpfulness(
             article_id=article_id,
@@ -122,6 +125,7 @@ def helpfulness(events: Iterable[ConversationEvent], titles: dict[str, str]) -> 
             shown=shown[article_id],
             solved=solved[article_id],
             not_solved=not_solved[article_id],
+            viewed=viewed[article_id],
             helpfulness=(
                 round(solved[article_id] / (solved[article_id] + not_solved[article_id]), 4)
                 if solved[article_id] + not_solved[article_id]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from core.languages import Language
 
-EventKind = Literal["question", "feedback", "ticket_opened", "handoff"]
+EventKind = Literal["question", "feedback", "ticket_opened", "handoff", "article_viewed"]
 GroupBy = Literal["day", "lang", "channel", "product"]
 
 
@@ -23,13 +23,15 @@ class EventIn(BaseModel):
 
     kind: EventKind
     conversation: str = Field(min_length=1, max_length=200, description="The channel's sender id (hashed).")
-    channel: Literal["web", "whatsapp", "api"] = "web"
+    channel: Literal["web", "whatsapp", "api", "form"] = "web"
     lang: Language = "pt-BR"
     product: str | None = Field(None, max_length=80)
     question: str | None = Field(None, max_length=2000, description="kind question: the user's words.")
     articles: list[ShownArticle] = Field(default_factory=list, max_length=20)
     confident: bool | None = Field(None, description="kind question: whether an answer was given.")
-    article_id: str | None = Field(None, max_length=200, description="kind feedback: the article judged.")
+    article_id: str | None = Field(
+        None, max_length=200, description="kind feedback: the article judged; article_viewed: the one opened."
+    )
     solved: bool | None = Field(None, description="kind feedback: did the answer solve it?")
     ticket_number: int | None = Field(None, ge=1, description="kind ticket_opened: the ticket.")
 
@@ -40,6 +42,7 @@ class EventIn(BaseModel):
             "feedback": ("solved",),
             "ticket_opened": ("ticket_number",),
             "handoff": (),
+            "article_viewed": ("article_id",),
         }[self.kind]
         missing = [name for name in required if getattr(self, name) is None]
         if missing:
@@ -85,6 +88,7 @@ class ArticleHelpfulness(BaseModel):
     shown: int
     solved: int
     not_solved: int
+    viewed: int = Field(description="Times it was opened from a suggestion (the form: once per session).")
     helpfulness: float | None = Field(description="solved / (solved + not_solved).")
 
 

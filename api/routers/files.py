@@ -44,7 +44,7 @@ async def upload_file(
 
     The body is the file itself (not JSON, not multipart), its type in Content-Type."""
     limits = limits_of(settings)
-    content = await _read_capped(request, limits.max_bytes)
+    content = await read_capped(request, limits.max_bytes)
     store: FileStore = request.app.state.file_store
     row = store_file(
         session, store, limits, principal, x_end_user, unquote(x_file_name), content_type, content,
@@ -75,7 +75,7 @@ def download_file(
     )
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
+async def read_capped(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FileRefused(413, "body", "size", f"files are accepted up to {limit} bytes")

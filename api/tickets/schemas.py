@@ -37,7 +37,7 @@ def _link(value: str) -> str:
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Link = Annotated[str, Field(max_length=2000), AfterValidator(_link)]
-Channel = Literal["web", "whatsapp", "api", "email", "phone"]
+Channel = Literal["web", "whatsapp", "api", "email", "phone", "form"]
 
 
 class TranscriptLine(BaseModel):

@@ -24,9 +24,21 @@ from core.settings import Settings
 
 router = APIRouter(tags=["widget"])
 STATIC = Path(__file__).resolve().parent / "static"
+# Parts both embedded scripts (the widget and the ticket form) use, right after their head.js.
+SHARED_SCRIPT_PARTS = ("../shared/file_types.js", "../shared/embedding.js")
 SCRIPT = Bundle(
     STATIC / "widget",
-    ("head.js", "helpers.js", "state.js", "panel.js", "messages.js", "transport.js", "startup.js", "tail.js"),
+    (
+        "head.js",
+        *SHARED_SCRIPT_PARTS,
+        "helpers.js",
+        "state.js",
+        "panel.js",
+        "messages.js",
+        "transport.js",
+        "startup.js",
+        "tail.js",
+    ),
     "text/javascript; charset=utf-8",
 )
 STYLESHEET = Bundle(

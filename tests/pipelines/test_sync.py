@@ -132,7 +132,9 @@ def test_a_first_sync_mirrors_the_space_and_indexes_it_with_the_rest_of_the_know
     }  # fmt: skip
     assert isinstance(ingested, dict)
     quality = {Path(str(source["source"])).name: source for source in ingested.pop("sources")}
-    assert ingested == {"added": 7, "changed": 0, "deleted": 0, "skipped": 0, "failed": 0, "index_written": True}
+    assert ingested == {
+        "added": 7, "changed": 0, "deleted": 0, "skipped": 0, "failed": 0, "index_written": True,
+    }  # fmt: skip
     assert quality["confluence-tdn"]["loaded"] == 5 and quality["confluence-tdn"]["leftover_markup"] == {}
     mirror = settings.synced_dir / "confluence-tdn"
     assert sorted(path.name for path in mirror.iterdir()) == [

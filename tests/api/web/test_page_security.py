@@ -86,9 +86,12 @@ def test_the_demo_page_does_not_write_the_host_header_into_the_page(client: Test
     assert forged.text == client.get("/demo").text  # the same page whatever the Host
 
 
-def test_the_demo_page_loads_the_widget_from_where_the_page_came_from(client: TestClient) -> None:
+def test_the_demo_page_loads_the_widget_and_the_ticket_form_from_where_the_page_came_from(
+    client: TestClient,
+) -> None:
     page = Scripts()
     page.feed(client.get("/demo").text)
-    assert page.sources == ["/static/widget.js"]  # relative: resolved by the browser against the page
+    # Relative: resolved by the browser against the page.
+    assert page.sources == ["/static/widget.js", "/static/ticket-form.js"]
     rasa_url = cast(FastAPI, client.app).state.settings.rasa_url
     assert f'data-rasa-url="{rasa_url}"' in client.get("/demo").text

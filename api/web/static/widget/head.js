@@ -39,21 +39,6 @@
   const MAX_FILE_BYTES = FILE_LIMITS.maxBytes;
   const MAX_FILE_MB = Math.round((MAX_FILE_BYTES / MIB) * 10) / 10;
   const FILE_TYPES = new Set(FILE_LIMITS.types);
-  // A file the browser names no type for (logs, some archives, voice notes) is typed by its extension;
-  // the picker offers the extensions of the accepted types. The channel and the API check again.
-  const TYPES_BY_EXTENSION = {
-    jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif",
-    pdf: "application/pdf", txt: "text/plain", log: "text/plain", csv: "text/csv", json: "application/json",
-    xml: "application/xml", zip: "application/zip", doc: "application/msword", xls: "application/vnd.ms-excel",
-    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ogg: "audio/ogg", opus: "audio/ogg", mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", amr: "audio/amr",
-    mp4: "video/mp4", "3gp": "video/3gpp",
-  };
-  const FILE_TYPES_BY_EXTENSION = Object.fromEntries(
-    Object.entries(TYPES_BY_EXTENSION).filter(([, type]) => FILE_TYPES.has(type)),
-  );
-  const FILE_ACCEPT = [...FILE_TYPES, ...Object.keys(FILE_TYPES_BY_EXTENSION).map((ext) => "." + ext)].join(",");
   const STORAGE_KEY = "erp-support-widget:v1";
   const MAX_STORED = 50;
   const FALLBACK_LANGUAGE = "pt-BR";

@@ -1,5 +1,12 @@
   // Part of widget.js, inside the closure that widget/head.js opens; order: api/web/widget.py.
 
+  // The accepted types' extensions (shared/file_types.js), for the picker and for files the browser
+  // names no type for.
+  const FILE_TYPES_BY_EXTENSION = Object.fromEntries(
+    Object.entries(TYPES_BY_EXTENSION).filter(([, type]) => FILE_TYPES.has(type)),
+  );
+  const FILE_ACCEPT = [...FILE_TYPES, ...Object.keys(FILE_TYPES_BY_EXTENSION).map((ext) => "." + ext)].join(",");
+
   /* ---------- small helpers ---------- */
 
   function el(tag, className, text) {

@@ -1,0 +1,2 @@
+  // End of the closure opened in ticket-form/head.js.
+})();
