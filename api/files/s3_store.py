@@ -69,6 +69,13 @@ class S3FileStore:
         except BotoCoreError as error:
             raise self._explained(error) from error
 
+    def delete(self, key: str) -> None:
+        name = self.prefix + checked_key(key)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=name)  # S3 answers 204 for a missing object too
+        except (ClientError, BotoCoreError) as error:
+            raise self._explained(error) from error
+
     def _explained(self, error: ClientError | BotoCoreError) -> S3StoreError:
         where = f"bucket {self.bucket!r} at {self.client.meta.endpoint_url}"
         if isinstance(error, ClientError) and _code(error) == "NoSuchBucket":

@@ -15,6 +15,7 @@ SAFE_KEY = re.compile(r"[0-9a-f]{32}")  # used with fullmatch: "$" would let a t
 class FileStore(Protocol):
     def put(self, key: str, content: bytes) -> None: ...
     def get(self, key: str) -> bytes | None: ...
+    def delete(self, key: str) -> None: ...
 
 
 def checked_key(key: str) -> str:
@@ -52,6 +53,9 @@ class LocalFileStore:
     def get(self, key: str) -> bytes | None:
         path = self._path(key)
         return path.read_bytes() if path.is_file() else None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def _path(self, key: str) -> Path:
         return self.folder / checked_key(key)

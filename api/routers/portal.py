@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from sqlalchemy import func, select
 
 from api.deps import (
@@ -213,6 +213,22 @@ async def upload_file(
         unquote(x_file_name), content_type, content, x_file_sha256, now,
     )  # fmt: skip
     return FormFileOut.model_validate(row, from_attributes=True)
+
+
+@router.delete("/files/{file_id}", status_code=204, responses={404: {}, **ERRORS})
+def remove_file(
+    file_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], form: FormSessionDep, session: SessionDep,
+    request: Request,
+) -> Response:  # fmt: skip
+    """A file the customer took back before submitting: it no longer joins the ticket. Only the
+    session that sent it may, and only until its ticket is opened (then it belongs to the ticket)."""
+    row = session.get(ChatFile, file_id)
+    if row is None or row.conversation != form.conversation or row.ticket_number is not None:
+        raise HTTPException(404, "no such file waiting in this form session")
+    session.delete(row)
+    session.commit()
+    request.app.state.file_store.delete(file_id)  # after the row: a row never points at nothing
+    return Response(status_code=204)
 
 
 @router.post(

@@ -75,6 +75,14 @@ def test_a_missing_key_reads_as_none(store: S3FileStore) -> None:
     assert store.get(uuid.uuid4().hex) is None
 
 
+def test_a_deleted_file_is_gone_and_deleting_it_again_is_no_error(store: S3FileStore) -> None:
+    key = uuid.uuid4().hex
+    store.put(key, b"log do erro")
+    store.delete(key)
+    assert store.get(key) is None
+    store.delete(key)
+
+
 def test_a_key_that_is_not_an_api_id_is_refused_before_any_request(endpoint: str, bucket: str) -> None:
     client, sent = s3_client(endpoint), []
 

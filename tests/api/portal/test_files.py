@@ -66,3 +66,37 @@ def test_a_form_takes_at_most_ten_files(client: TestClient) -> None:
         assert attach(client, session, name=f"tela {number}.png").status_code == 201
     refused = attach(client, session, name="one more.png")
     assert refused.status_code == 422 and refused.json()["detail"][0]["type"] == "too_many_files"
+
+
+def remove(client: TestClient, session: str, file_id: str) -> httpx2.Response:
+    return client.delete(f"/api/v1/portal/files/{file_id}", headers={"X-Form-Session": session})
+
+
+def test_a_file_taken_back_before_submitting_stays_out_of_the_ticket_and_is_deleted(
+    client: TestClient,
+) -> None:
+    session = open_session(client)["session"]
+    wrong = attach(client, session, name="planilha errada.png").json()["id"]
+    attach(client, session, name="pantalla del error.png")
+    assert remove(client, session, wrong).status_code == 204
+    assert client.app.state.file_store.get(wrong) is None  # type: ignore[attr-defined]
+    ticket = submit(client, session, filled_form()).json()
+    assert [f["filename"] for f in ticket["files"]] == ["pantalla del error.png"]
+
+
+def test_a_file_taken_back_frees_its_place_among_the_ten(client: TestClient) -> None:
+    session = open_session(client)["session"]
+    ids = [attach(client, session, name=f"tela {number}.png").json()["id"] for number in range(10)]
+    remove(client, session, ids[0])
+    assert attach(client, session, name="the right one.png").status_code == 201
+
+
+def test_only_the_form_that_sent_a_file_may_take_it_back_and_only_before_its_ticket(
+    client: TestClient,
+) -> None:
+    session = open_session(client)["session"]
+    file_id = attach(client, session).json()["id"]
+    assert remove(client, open_session(client)["session"], file_id).status_code == 404
+    submit(client, session, filled_form())
+    assert remove(client, session, file_id).status_code == 404  # it belongs to the ticket now
+    assert client.app.state.file_store.get(file_id) is not None  # type: ignore[attr-defined]

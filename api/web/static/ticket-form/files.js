@@ -4,7 +4,8 @@
 
   // { file, status: "uploading" | "kept", id, row, statusNode }, in the order chosen.
   const attachments = [];
-  // A file removed after it reached the API (or while on its way): the session holds it still.
+  // A file taken back that the API could not be told about: the session holds it still, so the
+  // ticket then goes with a new session's files.
   let filesDiscarded = false;
 
   function buildFiles() {
@@ -90,7 +91,11 @@
     } catch (error) {
       answer = null;
     }
-    if (!attachments.includes(item)) return;
+    if (!attachments.includes(item)) {
+      // Taken back while on its way: once kept, the API is told to drop it.
+      if (answer && answer.status === 201 && answer.body && answer.body.id) await takeBack(answer.body.id);
+      return;
+    }
     if (!renewed && sessionProblem(answer) && (await renewSession())) {
       await upload(item, true);
       return;
@@ -115,8 +120,30 @@
     saveDraftSoon();
   }
 
+  // The API drops a file taken back before the ticket; when it cannot be reached, the next submit
+  // goes with a new session instead, so the file still stays out of the ticket.
+  // Take-backs under way: a submit waits for them, so a file taken back never joins its ticket.
+  const takingBack = new Set();
+
+  function takeBack(id) {
+    const done = deleteFile(id)
+      .catch(() => null)
+      .then((answer) => {
+        if (!answer || (answer.status !== 204 && answer.status !== 404)) filesDiscarded = true;
+        takingBack.delete(done);
+      });
+    takingBack.add(done);
+    return done;
+  }
+
+  function takeBacksDone() {
+    return Promise.all([...takingBack]);
+  }
+
   function removeFile(item) {
-    if (item.status === "kept" || item.status === "uploading") filesDiscarded = true;
+    if (item.status === "kept") takeBack(item.id);
+    // Still on its way: it may land after the submit, so that ticket goes with a new session.
+    if (item.status === "uploading") filesDiscarded = true;
     // Focus goes to the next row's button, or back to the picker: never lost on a removed node.
     const rows = [...ui.fileList.children];
     const next = rows[rows.indexOf(item.row) + 1] || rows[rows.indexOf(item.row) - 1];

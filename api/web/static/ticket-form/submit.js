@@ -46,7 +46,8 @@
     clearStatus();
     for (const name of FIELD_NAMES) clearFieldError(name);
     saveDraft();
-    // A removed file must not join the ticket: the ticket then goes with a new session's files.
+    await takeBacksDone();
+    // A removed file the API could not drop must not join the ticket: a new session's files go instead.
     let answer = filesDiscarded && !(await renewSession()) ? null : await attempt();
     if (sessionProblem(answer)) {
       // The session or the sign-in expired while the form was open: a new one, then the same ticket.

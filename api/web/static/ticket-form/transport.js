@@ -165,6 +165,10 @@
     return call("POST", "portal/files", { headers, body: file });
   }
 
+  function deleteFile(id) {
+    return call("DELETE", "portal/files/" + encodeURIComponent(id), { headers: sessionHeaders() });
+  }
+
   function postTicket(body, idempotencyKey) {
     const headers = Object.assign(sessionHeaders(), { "Idempotency-Key": idempotencyKey });
     return call("POST", "portal/tickets", { headers, json: body });
