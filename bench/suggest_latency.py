@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from bench.api_process import ApiDidNotStart, api_process
 from tests.support.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,27 +127,12 @@ def main() -> int:
         "FILES_DIR": str(workdir / "files"), "JOBS_INTERVAL_SECONDS": "0", "INDEX_WATCH_SECONDS": "0",
         "CLIENT_RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1",
     }  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(workdir / "api.log").open("w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print(f"the API did not start; see {workdir / 'api.log'}", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
-        results = measure(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with api_process(port, env, workdir, STARTUP_SECONDS) as base:
+            results = measure(base)
+    except ApiDidNotStart as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(json.dumps(results, indent=2))
     return 0
 

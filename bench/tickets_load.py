@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from bench.api_process import ApiDidNotStart, api_process
 from tests.support.live_stack import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,31 +115,18 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": database_url, "JOBS_INTERVAL_SECONDS": "0",
            "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING"}  # fmt: skip
     python = sys.executable
+    # Support staff's key: it may open tickets and list them (a channel's key lists none without the
+    # verified customer).
     key = subprocess.run(
-        [python, "-m", "api", "keys", "create", f"bench-{port}"],
+        [python, "-m", "api", "keys", "create", f"bench-{port}", "--admin"],
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
-    server = subprocess.Popen(
-        [python, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(workdir / "api.log").open("w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print(f"the API did not start; see {workdir / 'api.log'}", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
-        results = asyncio.run(measure(base, key))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with api_process(port, env, workdir, 120) as base:
+            results = asyncio.run(measure(base, key))
+    except ApiDidNotStart as exc:
+        print(exc, file=sys.stderr)
+        return 1
     results["database"] = database_url.split(":", 1)[0]
     print(json.dumps(results, indent=2))
     return 0
